@@ -1,0 +1,18 @@
+#pragma once
+#include "hal/storage.hpp"
+
+namespace hal {
+
+// Storage on a directory of the host file system; used by both backends.
+class FileStorage final : public Storage {
+public:
+    explicit FileStorage(std::filesystem::path dir);  // creates the directory
+    std::filesystem::path data_dir() const override { return dir_; }
+    std::optional<std::string> read(const std::string& name) const override;
+    void write_atomic(const std::string& name, const std::string& content) override;
+
+private:
+    std::filesystem::path dir_;
+};
+
+}  // namespace hal

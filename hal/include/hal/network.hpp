@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace hal {
+
+// The module's interfaces (eth1, eth2, wlan): what the web pages and services show and bind to.
+struct NetInterfaceState {
+    std::string name;     // "eth1", "eth2", "wlan"
+    std::string address;  // IPv4 dotted quad, empty when down
+    std::string netmask;
+    std::string gateway;
+    std::string mac;
+    bool link_up = false;
+};
+
+class Network {
+public:
+    virtual ~Network() = default;
+    virtual std::vector<NetInterfaceState> interfaces() const = 0;
+    virtual NetInterfaceState interface(const std::string& name) const = 0;  // throws for an unknown name
+    // Address services bind to (127.0.0.1 in the simulator, the interface address on a unit).
+    virtual std::string bind_address() const = 0;
+};
+
+}  // namespace hal

@@ -1,0 +1,50 @@
+#include "sim/event_scheduler.hpp"
+
+#include <stdexcept>
+
+namespace hal::sim {
+
+TimerId EventScheduler::at(Time when, std::function<void()> fn) {
+    if (when < now_) when = now_;  // a timer in the past is due now, never before now
+    const TimerId id = next_id_++;
+    queue_.emplace(Key{when, id}, std::move(fn));
+    when_.emplace(id, when);
+    return id;
+}
+
+void EventScheduler::cancel(TimerId id) {
+    auto it = when_.find(id);
+    if (it == when_.end()) return;
+    queue_.erase(Key{it->second, id});
+    when_.erase(it);
+}
+
+std::optional<Time> EventScheduler::next_due() const {
+    if (queue_.empty()) return std::nullopt;
+    return queue_.begin()->first.first;
+}
+
+bool EventScheduler::run_next(Time limit) {
+    if (queue_.empty()) return false;
+    auto it = queue_.begin();
+    if (it->first.first > limit) return false;
+    now_ = it->first.first;
+    auto fn = std::move(it->second);
+    when_.erase(it->first.second);
+    queue_.erase(it);
+    fn();
+    return true;
+}
+
+void EventScheduler::run_until(Time until) {
+    while (run_next(until)) {
+    }
+    set_now(until);
+}
+
+void EventScheduler::set_now(Time t) {
+    if (t < now_) throw std::logic_error("virtual clock cannot go backwards");
+    now_ = t;
+}
+
+}  // namespace hal::sim

@@ -1,0 +1,38 @@
+#pragma once
+// The sim backend's clock and scheduler: a discrete-event queue over virtual time.
+// Nothing here reads the wall clock; the rig sets the pace (fast or real-time).
+#include <map>
+#include <unordered_map>
+#include <utility>
+
+#include "hal/clock.hpp"
+
+namespace hal::sim {
+
+class EventScheduler final : public Scheduler {
+public:
+    explicit EventScheduler(Time start) : now_(start) {}
+
+    Time now() const override { return now_; }
+    TimerId at(Time when, std::function<void()> fn) override;
+    void cancel(TimerId id) override;
+    std::optional<Time> next_due() const override;
+
+    // Runs the earliest timer due at or before `limit`, moving the clock to its instant.
+    // Returns false when none is due.
+    bool run_next(Time limit);
+    // Runs every timer due up to `until` in order, then leaves the clock at `until`.
+    void run_until(Time until);
+    // Moves the clock forward without running anything (the real-time pacer catching up).
+    void set_now(Time t);
+    std::size_t pending() const { return queue_.size(); }
+
+private:
+    using Key = std::pair<Time, TimerId>;  // same instant: first scheduled runs first
+    Time now_;
+    TimerId next_id_ = 1;
+    std::map<Key, std::function<void()>> queue_;
+    std::unordered_map<TimerId, Time> when_;
+};
+
+}  // namespace hal::sim
