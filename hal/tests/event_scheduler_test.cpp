@@ -2,10 +2,10 @@
 
 #include <vector>
 
-#include "sim/event_scheduler.hpp"
+#include "common/event_scheduler.hpp"
 
 using namespace std::chrono_literals;
-using hal::sim::EventScheduler;
+using hal::EventScheduler;
 
 TEST_CASE("timers run in time order, ties in scheduling order") {
     EventScheduler s(hal::Time(1'000'000'000));

@@ -1,5 +1,6 @@
 #pragma once
-// The sim backend's clock and scheduler: a discrete-event queue over virtual time.
+// The clock and scheduler of both backends: a discrete-event queue over a settable clock.
+// Fast mode runs it as fast as the CPU allows; real-time mode sets its clock from the wall clock.
 // Nothing here reads the wall clock; the rig sets the pace (fast or real-time).
 #include <map>
 #include <unordered_map>
@@ -7,7 +8,7 @@
 
 #include "hal/clock.hpp"
 
-namespace hal::sim {
+namespace hal {
 
 class EventScheduler final : public Scheduler {
 public:
@@ -35,4 +36,4 @@ private:
     std::unordered_map<TimerId, Time> when_;
 };
 
-}  // namespace hal::sim
+}  // namespace hal

@@ -1,8 +1,8 @@
-#include "sim/event_scheduler.hpp"
+#include "common/event_scheduler.hpp"
 
 #include <stdexcept>
 
-namespace hal::sim {
+namespace hal {
 
 TimerId EventScheduler::at(Time when, std::function<void()> fn) {
     if (when < now_) when = now_;  // a timer in the past is due now, never before now
@@ -47,4 +47,4 @@ void EventScheduler::set_now(Time t) {
     now_ = t;
 }
 
-}  // namespace hal::sim
+}  // namespace hal
