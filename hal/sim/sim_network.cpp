@@ -1,5 +1,7 @@
 #include "sim/sim_network.hpp"
 
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace hal::sim {
@@ -17,6 +19,11 @@ NetInterfaceState SimNetwork::interface(const std::string& name) const {
     for (const auto& i : interfaces_)
         if (i.name == name) return i;
     throw std::invalid_argument("unknown network interface '" + name + "': eth1, eth2 or wlan");
+}
+
+std::uint16_t SimNetwork::host_port(std::uint16_t device_port) const {
+    if (device_port >= 1024 || ::geteuid() == 0) return device_port;
+    return static_cast<std::uint16_t>(device_port + 10000);
 }
 
 void SimNetwork::set_link(const std::string& name, bool up) {

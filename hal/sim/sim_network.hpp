@@ -11,6 +11,7 @@ public:
     std::vector<NetInterfaceState> interfaces() const override { return interfaces_; }
     NetInterfaceState interface(const std::string& name) const override;
     std::string bind_address() const override { return bind_address_; }
+    std::uint16_t host_port(std::uint16_t device_port) const override;
     void set_link(const std::string& name, bool up);
 
 private:

@@ -79,11 +79,13 @@ void Framer::complete() {
     broken_ = false;
     if (broken) {
         ++stats_.broken;
+        if (on_error_) on_error_();
         return;
     }
     auto frame = decode_frame(bytes);
     if (!frame) {
         ++stats_.crc_errors;
+        if (on_error_) on_error_();
         return;
     }
     ++stats_.frames;

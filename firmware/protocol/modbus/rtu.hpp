@@ -55,6 +55,8 @@ public:
     Framer& operator=(const Framer&) = delete;
 
     void set_config(const hal::SerialConfig& config) { config_ = config; }
+    // Told when bytes arrived but made no valid frame (CRC error, broken or overlong frame).
+    void on_error(std::function<void()> handler) { on_error_ = std::move(handler); }
     void feed(std::span<const std::uint8_t> bytes, hal::Time last_byte_at);
     void reset();
     const Stats& stats() const { return stats_; }
@@ -65,6 +67,7 @@ private:
     hal::SerialConfig config_;
     Timing timing_;
     std::function<void(Frame, hal::Time)> on_frame_;
+    std::function<void()> on_error_;
     std::vector<std::uint8_t> buffer_;
     hal::Time last_byte_{};
     bool broken_ = false;

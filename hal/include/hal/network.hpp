@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ public:
     virtual NetInterfaceState interface(const std::string& name) const = 0;  // throws for an unknown name
     // Address services bind to (127.0.0.1 in the simulator, the interface address on a unit).
     virtual std::string bind_address() const = 0;
+    // The host port a service's device port lands on. A real unit binds the device port; the
+    // simulator, not being root, maps ports below 1024 (502 -> 10502) and says so.
+    virtual std::uint16_t host_port(std::uint16_t device_port) const = 0;
 };
 
 }  // namespace hal

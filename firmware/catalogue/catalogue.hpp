@@ -1,0 +1,52 @@
+#pragma once
+// The one parameter catalogue (ARCHITECTURE "One parameter catalogue"): every metered or derived
+// quantity is one row. Modbus TCP, and later the web API, MQTT, BACnet, SNMP and the logs, read it.
+// docs/register-map.md is generated from it (acurev-catalogue --markdown).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fw {
+
+enum class DataType { float32, uint32, uint16 };
+
+enum Group : unsigned {
+    group_realtime = 1U << 0,
+    group_energy = 1U << 1,
+    group_demand = 1U << 2,
+    group_power_quality = 1U << 3,
+    group_io = 1U << 4,
+    group_settings = 1U << 5,
+};
+
+struct Parameter {
+    std::string id;    // stable dotted id: "rt.v_ln.a", "rt.ch03.p"
+    std::string name;  // the manual's words
+    std::string unit;
+    DataType type;
+    double scale;                  // engineering value = raw × scale
+    std::uint16_t board_register;  // on the metering board (RTU)
+    std::uint16_t module_register; // in the module's Modbus TCP map
+    std::string key;               // JSON/CSV key as real WEB2 modules emit it (web2-formats.md §2)
+    unsigned groups;
+    int registers() const { return type == DataType::uint16 ? 1 : 2; }
+};
+
+class Catalogue {
+public:
+    static const Catalogue& instance();
+    std::span<const Parameter> all() const { return rows_; }
+    const Parameter* find(const std::string& id) const;
+    const Parameter* by_key(const std::string& key) const;
+    const Parameter* at_module_register(std::uint16_t address) const;
+    std::string markdown() const;  // docs/register-map.md
+
+private:
+    Catalogue();
+    std::vector<Parameter> rows_;
+};
+
+const char* type_name(DataType t);
+
+}  // namespace fw

@@ -1,0 +1,142 @@
+#include "poller/poller.hpp"
+
+#include <algorithm>
+
+namespace fw {
+
+namespace blocks = acurev::blocks;
+
+Poller::Poller(hal::Scheduler& scheduler, RtuMaster& master, DataModel& model, std::function<std::uint8_t()> slave,
+               PollerOptions options)
+    : scheduler_(scheduler), master_(master), model_(model), slave_(std::move(slave)), options_(options),
+      interval_(options.interval) {}
+
+Poller::~Poller() { stop(); }
+
+void Poller::start() {
+    if (running_) return;
+    running_ = true;
+    begin_cycle();
+}
+
+void Poller::stop() {
+    running_ = false;
+    if (timer_) scheduler_.cancel(*timer_);
+    timer_.reset();
+}
+
+void Poller::begin_cycle() {
+    timer_.reset();
+    if (!running_) return;
+    cycle_start_ = scheduler_.now();
+    ++stats_.cycles;
+    answered_in_cycle_ = 0;
+    plan_.clear();
+    auto add = [&](const acurev::Block& b) { plan_.push_back({modbus::Function::read_holding_registers, b.start, b.count}); };
+    if (need_info_) add(blocks::device_info);
+    add(blocks::system_realtime);
+    add(blocks::channel_realtime);
+    add(blocks::user_realtime);
+    plan_.push_back({modbus::Function::read_coils, 0, acurev::coil_count});
+    plan_.push_back({modbus::Function::read_discrete_inputs, 0, acurev::discrete_input_count});
+    if (need_info_ || stats_.cycles % static_cast<std::uint64_t>(options_.slow_every) == 1) {
+        add(blocks::meter_settings);
+        add(blocks::rs485);
+        add(blocks::clock);
+        add(blocks::energy_kwh);
+        add(blocks::tou_energy);
+        add(blocks::di_counters);
+    }
+    next_ = 0;
+    next_read();
+}
+
+void Poller::next_read() {
+    if (!running_) return;
+    if (next_ >= plan_.size()) {
+        end_cycle();
+        return;
+    }
+    Read r = plan_[next_];
+    if (r.function == modbus::Function::read_holding_registers && r.count > chunk_) {
+        // Read the first chunk now and leave the rest of the block for the next step.
+        plan_[next_].address = static_cast<std::uint16_t>(r.address + chunk_);
+        plan_[next_].count = static_cast<std::uint16_t>(r.count - chunk_);
+        r.count = chunk_;
+    } else {
+        ++next_;
+    }
+    modbus::Request req{r.function, r.address, r.count, {}, {}};
+    master_.submit(slave_(), req, [this, r](const TransactionResult& res) { on_read(r, res); });
+}
+
+void Poller::on_read(const Read& r, const TransactionResult& res) {
+    if (!running_) return;
+    const hal::Time now = scheduler_.now();
+    if (res.response && !res.response->exception) {
+        ++stats_.reads_ok;
+        ++answered_in_cycle_;
+        if (r.function == modbus::Function::read_coils)
+            model_.store_coils(res.response->bits, now);
+        else if (r.function == modbus::Function::read_discrete_inputs)
+            model_.store_inputs(res.response->bits, now);
+        else
+            model_.store_registers(r.address, res.response->registers, now);
+        if (r.address == blocks::device_info.start && r.function == modbus::Function::read_holding_registers) need_info_ = false;
+        if (!res.corrupt_seen && res.tries == 1 && ++clean_run_ >= 8 && chunk_ < 125) {
+            chunk_ = static_cast<std::uint16_t>(std::min(125, chunk_ * 2));
+            clean_run_ = 0;
+        }
+    } else {
+        ++stats_.reads_failed;
+        if (res.response) ++answered_in_cycle_;  // an exception is still an answer
+        clean_run_ = 0;
+    }
+    if (res.corrupt_seen) {
+        chunk_ = static_cast<std::uint16_t>(std::max(4, chunk_ / 2));
+        clean_run_ = 0;
+    }
+    stats_.chunk = chunk_;
+    // A board that answers nothing at all: skip the rest of this cycle.
+    if (!res.response && res.error == TransactionError::timeout && answered_in_cycle_ == 0) {
+        end_cycle();
+        return;
+    }
+    next_read();
+}
+
+void Poller::end_cycle() {
+    const bool answering = answered_in_cycle_ > 0;
+    if (answering && !stats_.board_answering) need_info_ = true;  // it may be another board now
+    if (!answering) need_info_ = true;
+    stats_.board_answering = answering;
+    // Back off while the board is silent, return to the normal rate as soon as it answers.
+    interval_ = answering ? options_.interval : std::min(options_.backoff_max, interval_ * 2);
+    stats_.current_interval = interval_;
+    const hal::Time next = std::max(scheduler_.now(), cycle_start_ + interval_);
+    timer_ = scheduler_.at(next, [this] { begin_cycle(); });
+}
+
+void Poller::write_registers(std::uint16_t address, std::vector<std::uint16_t> values, WriteDone done) {
+    const auto n = static_cast<std::uint16_t>(values.size());
+    modbus::Request req{modbus::Function::write_multiple_registers, address, n, std::move(values), {}};
+    master_.submit(slave_(), req, [this, req, done = std::move(done)](const TransactionResult& res) {
+        // Mirror what the board accepted at once, so a read after the write sees it.
+        if (res.response && !res.response->exception) model_.store_registers(req.address, req.registers, scheduler_.now());
+        done(res);
+    }, true);
+}
+
+void Poller::write_coil(std::uint16_t address, bool on, WriteDone done) {
+    modbus::Request req{modbus::Function::write_single_coil, address, 1, {}, {on}};
+    master_.submit(slave_(), req, [this, address, on, done = std::move(done)](const TransactionResult& res) {
+        if (res.response && !res.response->exception) {
+            std::vector<bool> coils(model_.coils().begin(), model_.coils().end());
+            coils.at(address) = on;
+            model_.store_coils(coils, scheduler_.now());
+        }
+        done(res);
+    }, true);
+}
+
+}  // namespace fw

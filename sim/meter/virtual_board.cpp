@@ -1,0 +1,335 @@
+#include "meter/virtual_board.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+
+#include "meter/dsp/measurement_engine.hpp"
+#include "meter/power_values.hpp"
+#include "waveform/waveform.hpp"
+
+namespace sim::meter {
+
+using acurev::Block;
+namespace blocks = acurev::blocks;
+namespace rt = acurev::rt;
+using modbus::Exception;
+
+struct VirtualBoard::Registers {
+    std::vector<std::pair<const Block*, std::vector<std::uint16_t>>> images;
+    Registers() {
+        for (const auto& b : acurev::register_blocks()) images.emplace_back(&b, std::vector<std::uint16_t>(b.count, 0));
+    }
+};
+
+namespace {
+
+void put_ascii(std::vector<std::uint16_t>& regs, std::size_t at, std::size_t n_regs, const std::string& text) {
+    for (std::size_t i = 0; i < n_regs; ++i) {
+        const auto hi = 2 * i < text.size() ? static_cast<unsigned char>(text[2 * i]) : 0U;
+        const auto lo = 2 * i + 1 < text.size() ? static_cast<unsigned char>(text[2 * i + 1]) : 0U;
+        regs.at(at + i) = static_cast<std::uint16_t>((hi << 8) | lo);
+    }
+}
+
+hal::SerialConfig serial_from(std::uint16_t baud, std::uint16_t parity) {
+    hal::SerialConfig c;
+    c.baud = baud;
+    c.parity = parity == 0 ? hal::Parity::even : parity == 1 ? hal::Parity::odd : hal::Parity::none;
+    c.stop_bits = parity == 2 ? 2 : 1;
+    return c;
+}
+
+}  // namespace
+
+VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, const WaveformGenerator& world, BoardConfig config)
+    : scheduler_(scheduler), world_(world), config_(std::move(config)), regs_(std::make_unique<Registers>()) {
+    auto& settings = block_image(blocks::meter_settings);
+    auto& rs485 = block_image(blocks::rs485);
+    for (const auto& d : acurev::board_settings()) {
+        if (blocks::meter_settings.contains(d.address, 1)) settings[d.address - blocks::meter_settings.start] = d.default_value;
+        if (blocks::rs485.contains(d.address, 1)) rs485[d.address - blocks::rs485.start] = d.default_value;
+    }
+    for (const auto& [address, value] : config_.settings) {
+        const std::vector<std::uint16_t> one{value};
+        if (auto e = write_registers(address, one))
+            throw std::invalid_argument("board setting at register " + std::to_string(address) + " = " + std::to_string(value) +
+                                        " refused: " + modbus::to_string(*e));
+    }
+    auto& info = block_image(blocks::device_info);
+    put_ascii(info, 0, 16, config_.identity.model);
+    put_ascii(info, 16, 8, config_.identity.serial);
+    info[24] = config_.identity.hardware_version;
+    info[25] = config_.identity.firmware_version;
+    info[26] = config_.identity.release_year;
+    info[27] = config_.identity.release_month;
+    info[28] = config_.identity.release_day;
+    info[29] = 0;  // seal status: not sealed
+
+    EngineConfig ec;
+    ec.nominal_frequency = config_.nominal_frequency;
+    ec.samples_per_cycle = config_.samples_per_cycle;
+    ec.fidelity = config_.fidelity;
+    engine_ = std::make_unique<MeasurementEngine>(world_, ec);
+    apply_settings();
+    rtu_ = std::make_unique<RtuSlave>(scheduler_, *this, [this] { return address(); }, config_.turnaround);
+    schedule_window(scheduler_.now());
+}
+
+VirtualBoard::~VirtualBoard() {
+    if (window_timer_) scheduler_.cancel(*window_timer_);
+}
+
+std::vector<std::uint16_t>& VirtualBoard::block_image(const Block& b) {
+    for (auto& [block, image] : regs_->images)
+        if (block->start == b.start) return image;
+    throw std::logic_error(std::string("register block not modelled: ") + b.name);
+}
+
+void VirtualBoard::attach(hal::SerialPort& port, bool loose_timing) {
+    port.configure(serial_config());
+    rtu_->attach(port, loose_timing);
+}
+
+std::uint8_t VirtualBoard::address() const { return static_cast<std::uint8_t>(setting(acurev::settings::rs485_address)); }
+
+hal::SerialConfig VirtualBoard::serial_config() const {
+    return serial_from(setting(acurev::settings::rs485_baud), setting(acurev::settings::rs485_parity));
+}
+
+std::uint16_t VirtualBoard::setting(std::uint16_t address) const {
+    for (const auto& [block, image] : regs_->images)
+        if (block->contains(address, 1) && (block->start == blocks::meter_settings.start || block->start == blocks::rs485.start))
+            return image[address - block->start];
+    throw std::invalid_argument("register " + std::to_string(address) + " is not a board setting");
+}
+
+void VirtualBoard::apply_settings() {
+    namespace s = acurev::settings;
+    wiring_ = wiring_layout(setting(s::wiring));
+    FrontEndConfig fe;
+    fe.ct_type = ct_type_from_code(setting(s::ct_type));
+    fe.rated_voltage = setting(s::rated_voltage);
+    for (int ch = 0; ch < current_inputs; ++ch)
+        fe.ct_primary[static_cast<std::size_t>(ch)] = setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
+    engine_->set_front_end(fe);
+    engine_->set_element_voltages(wiring_.element);
+}
+
+void VirtualBoard::set_fidelity(Fidelity f) { engine_->set_fidelity(f); }
+Fidelity VirtualBoard::fidelity() const { return engine_->fidelity(); }
+
+void VirtualBoard::schedule_window(hal::Time start) {
+    // The engine decides the window's length from the frequency it tracks; the board publishes
+    // at the window's end, as a real board does.
+    auto w = std::make_shared<WindowMeasurement>(engine_->measure(start));
+    window_timer_ = scheduler_.at(w->end, [this, w] {
+        window_timer_.reset();
+        last_ = *w;
+        ++windows_;
+        publish(last_);
+        schedule_window(w->end);
+    });
+}
+
+void VirtualBoard::power_off() {
+    if (!powered_) return;
+    powered_ = false;
+    rtu_->set_listening(false);
+    if (window_timer_) scheduler_.cancel(*window_timer_);
+    window_timer_.reset();
+}
+
+void VirtualBoard::power_on() {
+    if (powered_) return;
+    powered_ = true;
+    rtu_->set_listening(true);
+    schedule_window(scheduler_.now());
+}
+
+void VirtualBoard::set_digital_input(int index, bool level) {
+    auto& in = inputs_.at(static_cast<std::size_t>(index));
+    if (level && !in) ++pulse_counts_[static_cast<std::size_t>(index)];
+    in = level;
+    auto& counters = block_image(blocks::di_counters);
+    modbus::put_u32(counters, 2 * static_cast<std::size_t>(index), pulse_counts_[static_cast<std::size_t>(index)]);
+}
+
+hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
+
+void VirtualBoard::publish(const WindowMeasurement& w) {
+    namespace s = acurev::settings;
+    const PowerConventions conv{setting(s::var_method) == 1, setting(s::pf_convention) == 1};
+    auto& sys = block_image(blocks::system_realtime);
+    auto& chan = block_image(blocks::channel_realtime);
+    auto& user = block_image(blocks::user_realtime);
+    auto put = [](std::vector<std::uint16_t>& img, const Block& b, std::uint16_t address, double v) {
+        modbus::put_float(img, address - b.start, static_cast<float>(v));
+    };
+
+    put(sys, blocks::system_realtime, rt::frequency, w.frequency);
+    double vln_sum = 0, vll_sum = 0;
+    for (int p = 0; p < 3; ++p) {
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::v_ln + 2 * p), w.voltage[static_cast<std::size_t>(p)].rms);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::v_ll + 2 * p), w.v_ll[static_cast<std::size_t>(p)]);
+        vln_sum += w.voltage[static_cast<std::size_t>(p)].rms;
+        vll_sum += w.v_ll[static_cast<std::size_t>(p)];
+    }
+    put(sys, blocks::system_realtime, rt::v_ln_avg, vln_sum / 3);
+    put(sys, blocks::system_realtime, rt::v_ll_avg, vll_sum / 3);
+
+    std::array<PowerSum, 3> phase{};
+    std::array<PowerSum, user_channels> users{};
+    PowerSum system;
+    std::array<double, 3> phase_current{};
+    const double window_h = hal::to_seconds(w.end - w.start) / 3600.0;
+    for (int ch = 0; ch < current_inputs; ++ch) {
+        const auto c = static_cast<std::size_t>(ch);
+        const PowerValues v = power_values(w.element[c], conv);
+        const std::uint16_t base = static_cast<std::uint16_t>(rt::channel_base + rt::channel_stride * ch);
+        put(chan, blocks::channel_realtime, base, w.current[c].rms);
+        put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 2), v.p / 1000);
+        put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 4), v.q / 1000);
+        put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 6), v.s / 1000);
+        put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 8), v.pf);
+        put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 10), static_cast<double>(v.nature));
+        const auto ph = static_cast<std::size_t>(wiring_.phase[c]);
+        phase[ph].add(w.element[c], v);
+        phase_current[ph] += w.current[c].rms;
+        system.add(w.element[c], v);
+        if (wiring_.user[c] >= 0) users[static_cast<std::size_t>(wiring_.user[c])].add(w.element[c], v);
+        // Consumed (import) energy only (web manual 6.3.3); nothing below the starting current.
+        const double start_current = 0.001 * setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
+        if (v.p > 0 && w.current[c].rms > start_current) {
+            const double wh = v.p * window_h;
+            energy_wh_[c] += wh;
+            energy_wh_[18 + ph] += wh;
+            energy_wh_[21] += wh;
+            if (wiring_.user[c] >= 0) energy_wh_[22 + static_cast<std::size_t>(wiring_.user[c])] += wh;
+        }
+    }
+    double i_sum = 0;
+    for (int p = 0; p < 3; ++p) {
+        const auto pp = static_cast<std::size_t>(p);
+        const PowerValues v = phase[pp].values(conv);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::i_phase + 2 * p), phase_current[pp]);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::p_phase + 2 * p), v.p / 1000);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::q_phase + 2 * p), v.q / 1000);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::s_phase + 2 * p), v.s / 1000);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::pf_phase + 2 * p), v.pf);
+        put(sys, blocks::system_realtime, static_cast<std::uint16_t>(rt::load_phase + 2 * p), static_cast<double>(v.nature));
+        i_sum += phase_current[pp];
+    }
+    put(sys, blocks::system_realtime, rt::i_avg, i_sum / 3);
+    const PowerValues total = system.values(conv);
+    put(sys, blocks::system_realtime, rt::p_sys, total.p / 1000);
+    put(sys, blocks::system_realtime, rt::q_sys, total.q / 1000);
+    put(sys, blocks::system_realtime, rt::s_sys, total.s / 1000);
+    put(sys, blocks::system_realtime, rt::pf_sys, total.pf);
+    put(sys, blocks::system_realtime, rt::load_sys, static_cast<double>(total.nature));
+    for (int u = 0; u < user_channels; ++u) {
+        const PowerValues v = u < wiring_.users ? users[static_cast<std::size_t>(u)].values(conv) : PowerValues{};
+        const std::uint16_t base = static_cast<std::uint16_t>(rt::user_base + rt::user_stride * u);
+        put(user, blocks::user_realtime, base, v.p / 1000);
+        put(user, blocks::user_realtime, static_cast<std::uint16_t>(base + 2), v.q / 1000);
+        put(user, blocks::user_realtime, static_cast<std::uint16_t>(base + 4), v.s / 1000);
+        put(user, blocks::user_realtime, static_cast<std::uint16_t>(base + 6), u < wiring_.users ? v.pf : 0.0);
+        put(user, blocks::user_realtime, static_cast<std::uint16_t>(base + 8), static_cast<double>(v.nature));
+    }
+
+    // Energy registers: uint32 in 0.1 kWh (register map 1.4), truncated so a register never runs ahead.
+    auto tenth_kwh = [](double wh) { return static_cast<std::uint32_t>(std::floor(wh / 100.0)); };
+    auto& kwh = block_image(blocks::energy_kwh);
+    for (int p = 0; p < 3; ++p) modbus::put_u32(kwh, static_cast<std::size_t>(2 * p), tenth_kwh(energy_wh_[18 + static_cast<std::size_t>(p)]));
+    modbus::put_u32(kwh, 6, tenth_kwh(energy_wh_[21]));
+    for (std::size_t ch = 0; ch < 18; ++ch) modbus::put_u32(kwh, 8 + 2 * ch, tenth_kwh(energy_wh_[ch]));
+    for (std::size_t u = 0; u < 9; ++u) modbus::put_u32(kwh, 0x2C + 2 * u, tenth_kwh(energy_wh_[22 + u]));
+    // 0x4000: current month, row "total" = [A, B, C, system]; tariff rows stay 0 until a TOU
+    // calendar is configured (issue 3).
+    auto& tou = block_image(blocks::tou_energy);
+    for (std::size_t col = 0; col < 4; ++col) modbus::put_u32(tou, 2 * col, tenth_kwh(energy_wh_[18 + col]));
+
+    publish_clock();
+}
+
+void VirtualBoard::publish_clock() {
+    auto& clk = block_image(blocks::clock);
+    const std::time_t t = static_cast<std::time_t>(std::chrono::duration_cast<std::chrono::seconds>(board_time()).count());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    clk = {static_cast<std::uint16_t>(tm.tm_year + 1900), static_cast<std::uint16_t>(tm.tm_mon + 1),
+           static_cast<std::uint16_t>(tm.tm_mday),        static_cast<std::uint16_t>(tm.tm_hour),
+           static_cast<std::uint16_t>(tm.tm_min),         static_cast<std::uint16_t>(tm.tm_sec),
+           static_cast<std::uint16_t>(tm.tm_wday)};
+}
+
+std::optional<Exception> VirtualBoard::read_bits(modbus::Function f, std::uint16_t address, std::uint16_t count,
+                                                 std::vector<bool>& out) {
+    if (f == modbus::Function::read_coils) {
+        if (static_cast<unsigned>(address) + count > acurev::coil_count) return Exception::illegal_data_address;
+        for (std::uint16_t i = 0; i < count; ++i) out.push_back(relays_[address + i]);
+        return std::nullopt;
+    }
+    if (static_cast<unsigned>(address) + count > acurev::discrete_input_count) return Exception::illegal_data_address;
+    for (std::uint16_t i = 0; i < count; ++i) out.push_back(inputs_[address + i]);
+    return std::nullopt;
+}
+
+std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::uint16_t address, std::uint16_t count,
+                                                      std::vector<std::uint16_t>& out) {
+    // The board answers FC03 only, like the rest of the family (register map "Conventions").
+    if (f != modbus::Function::read_holding_registers) return Exception::illegal_function;
+    const Block* b = acurev::find_block(address, count);
+    if (!b) return Exception::illegal_data_address;
+    const auto& img = block_image(*b);
+    out.assign(img.begin() + (address - b->start), img.begin() + (address - b->start) + count);
+    return std::nullopt;
+}
+
+std::optional<Exception> VirtualBoard::write_bits(std::uint16_t address, const std::vector<bool>& values) {
+    if (static_cast<unsigned>(address) + values.size() > acurev::coil_count) return Exception::illegal_data_address;
+    for (std::size_t i = 0; i < values.size(); ++i) relays_[address + i] = values[i];
+    return std::nullopt;
+}
+
+std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    const auto n = static_cast<std::uint16_t>(values.size());
+    const Block* b = acurev::find_block(address, n);
+    if (!b || b->access == acurev::Access::read_only) return Exception::illegal_data_address;
+    if (b->start == blocks::clock.start) {
+        auto regs = block_image(blocks::clock);
+        std::copy(values.begin(), values.end(), regs.begin() + (address - b->start));
+        std::tm tm{};
+        tm.tm_year = regs[0] - 1900;
+        tm.tm_mon = regs[1] - 1;
+        tm.tm_mday = regs[2];
+        tm.tm_hour = regs[3];
+        tm.tm_min = regs[4];
+        tm.tm_sec = regs[5];
+        std::tm check = tm;
+        const std::time_t t = timegm(&check);
+        if (regs[0] < 2000 || regs[0] > 2099 || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon ||
+            regs[3] > 23 || regs[4] > 59 || regs[5] > 59)
+            return Exception::illegal_data_value;
+        clock_offset_ = std::chrono::seconds(t) - std::chrono::duration_cast<std::chrono::seconds>(scheduler_.now());
+        publish_clock();
+        return std::nullopt;
+    }
+    for (std::uint16_t i = 0; i < n; ++i)
+        if (!acurev::find_setting(static_cast<std::uint16_t>(address + i))) return Exception::illegal_data_address;
+    if (acurev::check_settings_write(address, values, block_image(blocks::meter_settings)))
+        return Exception::illegal_data_value;
+    const hal::SerialConfig before = serial_config();
+    auto& img = block_image(*b);
+    std::copy(values.begin(), values.end(), img.begin() + (address - b->start));
+    apply_settings();
+    const hal::SerialConfig after = serial_config();
+    if (rtu_ && (after.baud != before.baud || after.parity != before.parity || after.stop_bits != before.stop_bits)) {
+        // The reply still goes out at the old settings; switch once it has left.
+        const auto reply_done = config_.turnaround + before.char_time() * 16;
+        scheduler_.after(reply_done, [this, after] { rtu_->reconfigure(after); });
+    }
+    return std::nullopt;
+}
+
+}  // namespace sim::meter
