@@ -42,7 +42,7 @@ hal::SerialConfig serial_from(std::uint16_t baud, std::uint16_t parity) {
 
 }  // namespace
 
-VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, const WaveformGenerator& world, BoardConfig config)
+VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, BoardConfig config)
     : scheduler_(scheduler), world_(world), config_(std::move(config)), regs_(std::make_unique<Registers>()) {
     auto& settings = block_image(blocks::meter_settings);
     auto& rs485 = block_image(blocks::rs485);

@@ -44,7 +44,7 @@ struct BoardConfig {
 
 class VirtualBoard final : public modbus::RegisterSpace {
 public:
-    VirtualBoard(hal::Scheduler& scheduler, const WaveformGenerator& world, BoardConfig config);
+    VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, BoardConfig config);
     ~VirtualBoard() override;
     VirtualBoard(const VirtualBoard&) = delete;
     VirtualBoard& operator=(const VirtualBoard&) = delete;
@@ -87,7 +87,7 @@ private:
     hal::Time board_time() const;
 
     hal::Scheduler& scheduler_;
-    const WaveformGenerator& world_;
+    WaveformGenerator& world_;
     BoardConfig config_;
     std::unique_ptr<MeasurementEngine> engine_;
     std::unique_ptr<Registers> regs_;

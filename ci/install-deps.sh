@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build and the tests need. Idempotent; fast when all is there.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost-all-dev libmodbus-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
+  pybind11-dev python3-pybind11 libssl-dev zlib1g-dev
+  python3-pytest python3-pymodbus python3-serial
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

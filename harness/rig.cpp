@@ -1,0 +1,130 @@
+#include "rig.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "acurev/board_map.hpp"
+#include "modbus/pdu.hpp"
+
+namespace harness {
+
+namespace {
+
+std::filesystem::path make_temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "acurev-rig-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a temporary data directory in " + tmpl);
+    return tmpl;
+}
+
+}  // namespace
+
+Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
+    : config_(std::move(config)), scheduler_(config_.start_time) {
+    if (config_.data_dir.empty()) {
+        data_dir_ = make_temp_dir();
+        own_data_dir_ = true;
+    } else {
+        data_dir_ = config_.data_dir;
+    }
+    world_ = std::make_unique<sim::WaveformGenerator>(config_.seed);
+    world_->set_frequency(config_.frequency, config_.start_time);
+    for (int p = 0; p < 3; ++p) world_->set_voltage(p, config_.voltages[static_cast<std::size_t>(p)]);
+    for (int ch = 0; ch < 18; ++ch) world_->set_current(ch, config_.channels[static_cast<std::size_t>(ch)].wave);
+
+    bus_ = std::make_unique<sim::bus::VirtualBus>(scheduler_, config_.seed ^ 0x5EEDB05ULL);
+    sim::meter::BoardConfig bc;
+    bc.nominal_frequency = config_.frequency < 55 ? 50.0 : 60.0;
+    bc.fidelity = config_.fidelity;
+    namespace s = acurev::settings;
+    bc.settings = {{s::ct_type, config_.ct_type},
+                   {s::wiring, config_.wiring},
+                   {s::rated_voltage, config_.rated_voltage},
+                   {s::rs485_address, config_.rs485_address},
+                   {s::rs485_baud, static_cast<std::uint16_t>(config_.rs485_baud)},
+                   {s::rs485_parity, config_.rs485_parity}};
+    for (std::uint16_t ch = 0; ch < 18; ++ch)
+        bc.settings.emplace_back(static_cast<std::uint16_t>(s::ct_primary_first + ch), config_.channels[ch].ct_primary);
+    board_ = std::make_unique<sim::meter::VirtualBoard>(scheduler_, *world_, bc);
+    board_->attach(bus_->attach("board"));
+
+    storage_ = std::make_unique<hal::FileStorage>(data_dir_);
+    network_ = std::make_unique<hal::sim::SimNetwork>(config_.bind_address);
+    hal::Identity id;
+    id.module_serial = "EHM26110001-W";
+    id.meter_serial = "EHM26110001";
+    id.mac_eth1 = "02:00:00:00:00:01";
+    id.mac_eth2 = "02:00:00:00:00:02";
+    id.mac_wlan = "02:00:00:00:00:03";
+    system_ = std::make_unique<hal::sim::SimSystem>(id);
+    auto& module_port = bus_->attach("module");
+    hal_ = std::make_unique<hal::Hal>(hal::Hal{scheduler_, module_port, *network_, *storage_, *system_});
+
+    // The module's RS-485 settings must match the board's for them to talk at all.
+    fw::Settings settings(*storage_);
+    nlohmann::json changes = {{"rs485_address", config_.rs485_address},
+                              {"rs485_baud", config_.rs485_baud},
+                              {"rs485_parity", config_.rs485_parity}};
+    if (config_.modbus_port) changes["modbus_tcp_port"] = *config_.modbus_port;
+    const auto errors = settings.change(changes);
+    if (!errors.empty()) throw ConfigError(errors.front());
+    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options);
+}
+
+Rig::~Rig() {
+    if (firmware_) firmware_->stop();
+    io_.poll();  // let closed sockets finish their handlers
+    firmware_.reset();
+    board_.reset();
+    if (own_data_dir_) {
+        std::error_code ec;
+        std::filesystem::remove_all(data_dir_, ec);
+    }
+}
+
+void Rig::start() { firmware_->start(); }
+
+void Rig::advance(hal::Duration d) {
+    const hal::Time target = scheduler_.now() + d;
+    io_.poll();
+    while (scheduler_.run_next(target)) io_.poll();
+    scheduler_.set_now(target);
+    io_.poll();
+}
+
+bool Rig::run_until(const std::function<bool()>& done, hal::Duration timeout) {
+    const hal::Time limit = scheduler_.now() + timeout;
+    io_.poll();
+    if (done()) return true;
+    while (scheduler_.run_next(limit)) {
+        io_.poll();
+        if (done()) return true;
+    }
+    scheduler_.set_now(limit);
+    io_.poll();
+    return done();
+}
+
+std::string Rig::dump() {
+    std::ostringstream out;
+    const hal::Time now = scheduler_.now();
+    out << "time_ns " << now.count() << "\n";
+    auto& model = firmware_->model();
+    for (const auto& b : acurev::register_blocks()) {
+        out << "module " << b.name << " " << fw::to_string(model.quality(b.start, b.count, now)) << "\n";
+        const auto regs = model.registers(b.start, b.count);
+        for (std::size_t i = 0; i < regs.size(); ++i) out << (i % 16 ? " " : "  ") << regs[i] << ((i % 16 == 15 || i + 1 == regs.size()) ? "\n" : "");
+        std::vector<std::uint16_t> board_regs;
+        if (!board_->read_registers(modbus::Function::read_holding_registers, b.start, b.count, board_regs)) {
+            out << "board " << b.name << "\n";
+            for (std::size_t i = 0; i < board_regs.size(); ++i)
+                out << (i % 16 ? " " : "  ") << board_regs[i] << ((i % 16 == 15 || i + 1 == board_regs.size()) ? "\n" : "");
+        }
+    }
+    const auto& ps = firmware_->poller().stats();
+    out << "poller cycles " << ps.cycles << " ok " << ps.reads_ok << " failed " << ps.reads_failed << "\n";
+    return out.str();
+}
+
+}  // namespace harness

@@ -1,0 +1,53 @@
+#pragma once
+// The rig's configuration (acurev-sim --config FILE, scenario "rig" sections, pytest Rig(config)):
+// per-channel loads, wiring, CT type, seed. Parsed strictly: an unknown or bad field is refused
+// with its path and the allowed values.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hal/time.hpp"
+#include "meter/measurement.hpp"
+#include "waveform/waveform.hpp"
+
+namespace harness {
+
+struct ChannelLoad {
+    bool connected = false;
+    std::uint16_t ct_primary = 100;  // A
+    sim::ChannelWave wave;           // current: RMS in A, angle absolute (degrees)
+};
+
+struct RigConfig {
+    std::uint64_t seed = 1;
+    sim::meter::Fidelity fidelity = sim::meter::Fidelity::sample;
+    hal::Time start_time = hal::Time(std::chrono::seconds(1767225600));  // 2026-01-01T00:00:00Z
+    double frequency = 50.0;
+    std::uint16_t ct_type = 333;
+    std::uint16_t wiring = 1;
+    std::uint16_t rated_voltage = 220;
+    std::array<sim::ChannelWave, 3> voltages;
+    std::array<ChannelLoad, 18> channels;
+    std::uint8_t rs485_address = 1;
+    std::uint32_t rs485_baud = 19200;
+    std::uint16_t rs485_parity = 3;  // register 0x0A02 encoding
+    std::string bind_address = "127.0.0.1";
+    std::optional<std::uint16_t> modbus_port;  // the device setting (502 or 2000-5999)
+    std::string data_dir;                      // empty: the rig makes a temporary one
+};
+
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Throws ConfigError("config field 'channels[2].pf' = 1.5 is out of range: 0-1").
+RigConfig parse_config(const nlohmann::json& doc);
+RigConfig load_config_file(const std::string& path);
+// The built-in load acurev-sim runs without --config: 220 V 50 Hz 3LN, every channel loaded.
+RigConfig default_config();
+
+}  // namespace harness
