@@ -106,6 +106,16 @@ bool Rig::run_until(const std::function<bool()>& done, hal::Duration timeout) {
     return done();
 }
 
+void Rig::serve_until(const std::function<bool()>& done) {
+    while (!done()) {
+        io_.poll();
+        if (firmware_->pending_forwards() > 0)
+            advance(std::chrono::milliseconds(1));
+        else
+            io_.run_one_for(std::chrono::milliseconds(1));
+    }
+}
+
 std::string Rig::dump() {
     std::ostringstream out;
     const hal::Time now = scheduler_.now();

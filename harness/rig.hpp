@@ -33,6 +33,9 @@ public:
     // Advances until `done()` holds, checked after every timer; false on timeout (simulated).
     bool run_until(const std::function<bool()>& done, hal::Duration timeout);
     hal::Time now() const { return scheduler_.now(); }
+    // Serves sockets with virtual time paused until `done()` holds (a client on another thread
+    // finished). Time runs only while the module waits on the board for a client's write.
+    void serve_until(const std::function<bool()>& done);
 
     // Faces.
     sim::WaveformGenerator& world() { return *world_; }

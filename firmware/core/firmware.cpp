@@ -72,6 +72,7 @@ void Firmware::handle(const modbus::Request& r, std::function<void(modbus::Respo
         reply(resp);
     };
     auto forwarded = [this, reply, r](const TransactionResult& res) {
+        --pending_forwards_;
         modbus::Response out;
         out.function = r.function;
         if (!res.response)
@@ -102,10 +103,12 @@ void Firmware::handle(const modbus::Request& r, std::function<void(modbus::Respo
         }
         case Function::write_single_coil:
             if (r.address >= acurev::coil_count) return answer(Exception::illegal_data_address);
+            ++pending_forwards_;
             return poller_->write_coil(r.address, r.bits.at(0), forwarded);
         case Function::write_single_register:
         case Function::write_multiple_registers:
             if (auto e = check_write(r)) return answer(*e);
+            ++pending_forwards_;
             return poller_->write_registers(r.address, r.registers, forwarded);
         case Function::write_multiple_coils:
             // The board family offers FC05 only for relays (web manual 5.4.1).

@@ -36,6 +36,9 @@ public:
     Settings& settings() { return settings_; }
     ModbusTcpServer& modbus_tcp() { return *modbus_tcp_; }
     std::uint16_t modbus_tcp_device_port() const;
+    // Client requests waiting on the board (forwarded writes). The rig lets virtual time run
+    // while this is not zero so an in-process client gets its answer.
+    int pending_forwards() const { return pending_forwards_; }
 
     // ModbusBackend: the module's Modbus TCP map is the board's map, served from the data model.
     bool accepts_unit(std::uint8_t unit) const override;
@@ -54,6 +57,7 @@ private:
     std::unique_ptr<RtuMaster> master_;
     std::unique_ptr<Poller> poller_;
     std::unique_ptr<ModbusTcpServer> modbus_tcp_;
+    int pending_forwards_ = 0;
 };
 
 }  // namespace fw

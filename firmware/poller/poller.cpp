@@ -89,7 +89,7 @@ void Poller::on_read(const Read& r, const TransactionResult& res) {
         }
     } else {
         ++stats_.reads_failed;
-        if (res.response) ++answered_in_cycle_;  // an exception is still an answer
+        if (res.response || res.corrupt_seen) ++answered_in_cycle_;  // an exception or a garbled reply: someone is there
         clean_run_ = 0;
     }
     if (res.corrupt_seen) {

@@ -50,8 +50,8 @@ int run(const RunOptions& o) {
     std::unique_ptr<hal::linux_backend::Pty> pty;
     std::unique_ptr<hal::linux_backend::TtySerialPort> pty_port;
     if (o.pty) {
-        pty = std::make_unique<hal::linux_backend::Pty>(hal::linux_backend::open_pty());
-        pty_port = std::make_unique<hal::linux_backend::TtySerialPort>(rig.io(), rig.scheduler(), pty->master_fd());
+        pty = std::make_unique<hal::linux_backend::Pty>();
+        pty_port = std::make_unique<hal::linux_backend::TtySerialPort>(rig.io(), rig.scheduler(), pty->release_master());
         rig.board().attach(*pty_port, true);
     }
 

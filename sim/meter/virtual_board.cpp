@@ -50,6 +50,12 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
         if (blocks::meter_settings.contains(d.address, 1)) settings[d.address - blocks::meter_settings.start] = d.default_value;
         if (blocks::rs485.contains(d.address, 1)) rs485[d.address - blocks::rs485.start] = d.default_value;
     }
+    EngineConfig ec;
+    ec.nominal_frequency = config_.nominal_frequency;
+    ec.samples_per_cycle = config_.samples_per_cycle;
+    ec.fidelity = config_.fidelity;
+    engine_ = std::make_unique<MeasurementEngine>(world_, ec);
+    apply_settings();
     for (const auto& [address, value] : config_.settings) {
         const std::vector<std::uint16_t> one{value};
         if (auto e = write_registers(address, one))
@@ -66,11 +72,6 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
     info[28] = config_.identity.release_day;
     info[29] = 0;  // seal status: not sealed
 
-    EngineConfig ec;
-    ec.nominal_frequency = config_.nominal_frequency;
-    ec.samples_per_cycle = config_.samples_per_cycle;
-    ec.fidelity = config_.fidelity;
-    engine_ = std::make_unique<MeasurementEngine>(world_, ec);
     apply_settings();
     rtu_ = std::make_unique<RtuSlave>(scheduler_, *this, [this] { return address(); }, config_.turnaround);
     schedule_window(scheduler_.now());

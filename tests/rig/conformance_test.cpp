@@ -5,6 +5,8 @@
 #include <array>
 #include <cmath>
 
+#include <boost/asio/write.hpp>
+
 #include "acurev/board_map.hpp"
 #include "tcp_client.hpp"
 
@@ -100,7 +102,7 @@ TEST_CASE("FC05 switches RO1 on the board and FC01 reads it back; FC02 reads the
     CHECK_FALSE(rig.board().relay(0));
     auto bits = with_client(rig, [](modbus_t* m) {
         std::array<std::uint8_t, 18> di{};
-        std::array<std::uint8_t, 2> on{}, off{};
+        std::array<std::uint8_t, 2> on{};
         REQUIRE(modbus_write_bit(m, 0, 1) == 1);
         REQUIRE(modbus_read_bits(m, 0, 2, on.data()) == 2);
         REQUIRE(modbus_read_input_bits(m, 0, 18, di.data()) == 18);

@@ -91,6 +91,7 @@ TEST_CASE("a cut bus makes readings stale within 10 s, Modbus TCP answers 0x0B, 
         return modbus_read_registers(m, 0x2000, 66, r.data());
     });
     CHECK(ok == 66);
+    rig.advance(3s);
     CHECK(rig.firmware().poller().stats().current_interval == 1s);
 }
 

@@ -34,7 +34,7 @@ auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>
         } closer{ctx};
         return fn(ctx);
     });
-    while (job.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) rig.io().run_one_for(std::chrono::milliseconds(2));
+    rig.serve_until([&] { return job.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; });
     return job.get();
 }
 
