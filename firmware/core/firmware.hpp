@@ -17,7 +17,7 @@
 namespace fw {
 
 struct FirmwareOptions {
-    hal::Duration stale_after{10'000'000'000};  // README "Faults": readings stale 10 s after the last good read
+    hal::Duration stale_after{30'000'000'000};  // README "Faults": readings stale 30 s after the last good read
     PollerOptions poller;
     RtuMasterOptions rtu;
 };

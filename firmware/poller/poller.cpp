@@ -91,14 +91,20 @@ void Poller::on_read(const Read& r, const TransactionResult& res) {
         ++stats_.reads_failed;
         if (res.response || res.corrupt_seen) ++answered_in_cycle_;  // an exception or a garbled reply: someone is there
         clean_run_ = 0;
+        // A chunk lost to a noisy line is asked again once in this cycle rather than left for the next.
+        if (!res.response && res.corrupt_seen && !r.retried) {
+            Read again = r;
+            again.retried = true;
+            plan_.insert(plan_.begin() + static_cast<std::ptrdiff_t>(next_), again);
+        }
     }
     if (res.corrupt_seen) {
-        chunk_ = static_cast<std::uint16_t>(std::max(4, chunk_ / 2));
+        chunk_ = static_cast<std::uint16_t>(std::max(8, chunk_ / 2));
         clean_run_ = 0;
     }
     stats_.chunk = chunk_;
     // A board that answers nothing at all: skip the rest of this cycle.
-    if (!res.response && res.error == TransactionError::timeout && answered_in_cycle_ == 0) {
+    if (!res.response && !res.corrupt_seen && res.error == TransactionError::timeout && answered_in_cycle_ == 0) {
         end_cycle();
         return;
     }

@@ -2,7 +2,7 @@
 // Polls the board's blocks into the data model and forwards Modbus TCP writes to it.
 // Real-time blocks every `interval`; settings, clock, energy and counters every
 // `slow_every` cycles; device information at start and whenever the board comes back.
-// Read size adapts to the line: halved after corrupt replies (down to 4 registers), doubled again
+// Read size adapts to the line: halved after corrupt replies (down to 8 registers), doubled again
 // after a run of clean ones, so a noisy line still refreshes every block.
 #include <cstdint>
 #include <functional>
@@ -45,6 +45,7 @@ private:
         modbus::Function function;
         std::uint16_t address;
         std::uint16_t count;
+        bool retried = false;
     };
     void begin_cycle();
     void next_read();

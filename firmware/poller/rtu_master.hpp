@@ -26,7 +26,10 @@ struct TransactionResult {
 };
 
 struct RtuMasterOptions {
-    hal::Duration response_timeout{50'000'000};  // after the request and the reply's own wire time
+    // After the request and the reply's own wire time. The board answers within a few ms; a short
+    // timeout keeps a noisy line (lost requests) from starving the poll cycle. A line with more
+    // latency than this (a slow repeater) needs a longer one.
+    hal::Duration response_timeout{25'000'000};
     int retries = 2;                             // tries = 1 + retries
 };
 

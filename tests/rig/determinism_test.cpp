@@ -14,7 +14,9 @@ std::string run_once(std::uint64_t seed) {
     c.fidelity = sim::meter::Fidelity::sample;
     for (auto& v : c.voltages) v.noise_rms = 0.05;
     for (auto& ch : c.channels) ch.wave.noise_rms = 0.01;
-    harness::Rig rig(c);  // no Modbus TCP needed: nothing is started
+    c.modbus_port = 5715;
+    harness::Rig rig(c);
+    rig.start();  // the firmware polls the board: its data model is in the dump
     rig.bus().faults().corrupt_byte_rate = 0.001;
     rig.bus().faults().drop_frame_rate = 0.01;
     std::string out;
@@ -31,6 +33,7 @@ TEST_CASE("ten simulated minutes twice with one seed give byte-identical dumps")
     const auto a = run_once(42);
     const auto b = run_once(42);
     CHECK(a.size() > 10000);
+    CHECK(a.find("module system real-time fresh") != std::string::npos);
     CHECK(a == b);
     const auto other = run_once(43);
     CHECK(a != other);  // the seed reaches the noise and the bus

@@ -57,7 +57,7 @@ TEST_CASE("dropped frames, added delay and dribbled bytes leave readings fresh")
     rig.start();
     rig.advance(5s);
     SECTION("20 % of frames dropped") { rig.bus().faults().drop_frame_rate = 0.2; }
-    SECTION("20 ms added delay") { rig.bus().faults().added_delay = 20ms; }
+    SECTION("8 ms added delay each way (within the 25 ms response timeout)") { rig.bus().faults().added_delay = 8ms; }
     SECTION("10 % of frames dribbled") { rig.bus().faults().dribble_rate = 0.1; }
     CHECK(stale_steps(rig, 60) == 0);
     const auto& st = rig.bus().stats();
