@@ -7,7 +7,7 @@
 using namespace std::chrono_literals;
 using hal::EventScheduler;
 
-TEST_CASE("timers run in time order, ties in scheduling order") {
+TEST_CASE("timers run in time order; ties in scheduling order") {
     EventScheduler s(hal::Time(1'000'000'000));
     std::vector<int> order;
     s.after(5ms, [&] { order.push_back(3); });
@@ -27,7 +27,7 @@ TEST_CASE("the clock stands at each timer's instant while it runs") {
     CHECK(seen == hal::Time(7ms));
 }
 
-TEST_CASE("cancelled timers never run, timers scheduled from timers do") {
+TEST_CASE("cancelled timers never run; timers scheduled from timers do") {
     EventScheduler s(hal::Time(0));
     int runs = 0;
     const auto id = s.after(1ms, [&] { ++runs; });

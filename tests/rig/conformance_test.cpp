@@ -56,7 +56,7 @@ TEST_CASE("libmodbus reads the published blocks and the manual's example read") 
     CHECK(rigtest::reg_float(sys, 0x20) > 0.8f);
 }
 
-TEST_CASE("documented exceptions: unknown address 02, unknown function 01, count over 125 03, other unit 0A") {
+TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count over 125 03; other unit 0A") {
     auto c = harness::default_config();
     c.fidelity = sim::meter::Fidelity::analytic;
     c.modbus_port = 5703;

@@ -52,7 +52,7 @@ TEST_CASE("with 5 % of bytes corrupted the poller keeps every reading fresh") {
     CHECK(rig.firmware().poller().stats().chunk == 125);  // and grew them back on a clean line
 }
 
-TEST_CASE("dropped frames, added delay and dribbled bytes leave readings fresh") {
+TEST_CASE("dropped frames; added delay and dribbled bytes leave readings fresh") {
     harness::Rig rig(analytic(5711));
     rig.start();
     rig.advance(5s);
@@ -64,7 +64,7 @@ TEST_CASE("dropped frames, added delay and dribbled bytes leave readings fresh")
     CHECK(st.frames_sent > 100);
 }
 
-TEST_CASE("a cut bus makes readings stale within 10 s, Modbus TCP answers 0x0B, and both recover") {
+TEST_CASE("a cut bus makes readings stale within 10 s; Modbus TCP answers 0x0B; and both recover") {
     harness::Rig rig(analytic(5712));
     rig.start();
     rig.advance(5s);

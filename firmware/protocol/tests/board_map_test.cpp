@@ -26,7 +26,7 @@ TEST_CASE("published blocks sit where the vendor sheet puts them") {
         CHECK(register_blocks()[i - 1].end() <= register_blocks()[i].start);
 }
 
-TEST_CASE("settings writes are checked against the map's ranges, with the field in the message") {
+TEST_CASE("settings writes are checked against the map's ranges; with the field in the message") {
     const auto img = default_image();
     const std::uint16_t ok[] = {200};
     CHECK_FALSE(check_settings_write(0x0889, ok, img));

@@ -53,7 +53,7 @@ Bytes round_trip(TestSpace& s, const Request& r) { return serve(encode_request(r
 
 }  // namespace
 
-TEST_CASE("FC03 and FC04 read registers, FC06 and FC16 write them") {
+TEST_CASE("FC03 and FC04 read registers; FC06 and FC16 write them") {
     TestSpace s;
     CHECK(round_trip(s, {Function::read_holding_registers, 100, 2, {}, {}}) == Bytes{0x03, 4, 0x01, 0x2C, 0x01, 0x2F});
     CHECK(round_trip(s, {Function::read_input_registers, 101, 1, {}, {}}) == Bytes{0x04, 2, 0x01, 0x2F});
@@ -63,7 +63,7 @@ TEST_CASE("FC03 and FC04 read registers, FC06 and FC16 write them") {
     CHECK((s.regs[100] == 7 && s.regs[101] == 8 && s.regs[102] == 9));
 }
 
-TEST_CASE("FC01, FC02 read bits LSB first; FC05 and FC15 write coils") {
+TEST_CASE("FC01; FC02 read bits LSB first; FC05 and FC15 write coils") {
     TestSpace s;
     CHECK(round_trip(s, {Function::read_discrete_inputs, 0, 10, {}, {}}) == Bytes{0x02, 2, 0x02, 0x01});
     CHECK(round_trip(s, {Function::write_single_coil, 3, 1, {}, {true}}) == Bytes{0x05, 0, 3, 0xFF, 0x00});
@@ -74,7 +74,7 @@ TEST_CASE("FC01, FC02 read bits LSB first; FC05 and FC15 write coils") {
     CHECK((s.coils[0] && !s.coils[1] && s.coils[2] && !s.coils[3] && s.coils[8]));
 }
 
-TEST_CASE("exceptions: 01 unknown function, 02 address, 03 value and count, passed-through codes") {
+TEST_CASE("exceptions: 01 unknown function; 02 address; 03 value and count; passed-through codes") {
     TestSpace s;
     CHECK(serve(Bytes{0x2B, 0x0E, 0x01, 0x00}, s) == Bytes{0xAB, 0x01});
     CHECK(serve(Bytes{0x07}, s) == Bytes{0x87, 0x01});

@@ -7,7 +7,7 @@ using namespace modbus::rtu;
 using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
 
-TEST_CASE("frames carry address, PDU and CRC low byte first") {
+TEST_CASE("frames carry address; PDU and CRC low byte first") {
     const Bytes pdu{0x03, 0x40, 0x00, 0x00, 0x48};
     const auto f = encode_frame(1, pdu);
     CHECK(f == Bytes{0x01, 0x03, 0x40, 0x00, 0x00, 0x48, 0x50, 0x3C});
@@ -21,7 +21,7 @@ TEST_CASE("frames carry address, PDU and CRC low byte first") {
     CHECK_FALSE(decode_frame(Bytes{0x01, 0x03, 0x00}));
 }
 
-TEST_CASE("character times follow the baud rate, fixed above 19200") {
+TEST_CASE("character times follow the baud rate; fixed above 19200") {
     hal::SerialConfig c{9600, hal::Parity::none, 1};
     CHECK(c.bits_per_char() == 10);
     CHECK(t3_5(c) == hal::Duration(3'645'831));
@@ -73,7 +73,7 @@ TEST_CASE("the framer cuts by silence and drops frames broken by a 1.5-character
     CHECK(framer.stats().crc_errors == 1);
 }
 
-TEST_CASE("loose timing accepts chunks with long gaps, as a pty delivers them") {
+TEST_CASE("loose timing accepts chunks with long gaps; as a pty delivers them") {
     hal::EventScheduler sched(hal::Time(0));
     const hal::SerialConfig cfg{19200, hal::Parity::none, 1};
     int frames = 0;

@@ -12,7 +12,7 @@
 using namespace hal::linux_backend;
 using Bytes = std::vector<std::uint8_t>;
 
-TEST_CASE("bytes cross a pty both ways through the Asio loop, in order") {
+TEST_CASE("bytes cross a pty both ways through the Asio loop; in order") {
     boost::asio::io_context io;
     WallClock clock;
     Pty pty;

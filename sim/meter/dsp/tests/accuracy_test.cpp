@@ -77,7 +77,7 @@ double rel(double measured, double truth) { return std::abs(measured - truth) / 
 
 }  // namespace
 
-TEST_CASE("class test points: P within 0.05 %, V and I RMS within 0.02 % of truth") {
+TEST_CASE("class test points: P within 0.05 %; V and I RMS within 0.02 % of truth") {
     const struct {
         CtType type;
         double primary;
@@ -109,7 +109,7 @@ TEST_CASE("class test points: P within 0.05 %, V and I RMS within 0.02 % of trut
         }
 }
 
-TEST_CASE("frequency within 1 mHz from 45 to 65 Hz, with harmonics") {
+TEST_CASE("frequency within 1 mHz from 45 to 65 Hz; with harmonics") {
     for (double f : {45.0, 50.0, 55.0, 59.95, 60.0, 65.0}) {
         WaveformGenerator g(3);
         g.set_frequency(f, t0);

@@ -21,7 +21,7 @@ TEST_CASE("truth follows the definitions: K-factor vector of metering-science §
     CHECK(t.rms == Approx(106.77).epsilon(1e-4));
 }
 
-TEST_CASE("samples match the closed form, and noise is seeded") {
+TEST_CASE("samples match the closed form; and noise is seeded") {
     WaveformGenerator a(9), b(9), other(10);
     for (auto* g : {&a, &b, &other}) {
         g->set_frequency(50, t0);
