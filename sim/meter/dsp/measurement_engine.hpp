@@ -22,8 +22,14 @@ class MeasurementEngine {
 public:
     MeasurementEngine(WaveformGenerator& world, EngineConfig config);
 
-    void set_front_end(const FrontEndConfig& config) { front_end_ = FrontEnd(config); }
-    void set_element_voltages(const std::array<ElementVoltage, current_inputs>& e) { elements_ = e; }
+    void set_front_end(const FrontEndConfig& config) {
+        front_end_ = FrontEnd(config);
+        cached_revision_ = 0;
+    }
+    void set_element_voltages(const std::array<ElementVoltage, current_inputs>& e) {
+        elements_ = e;
+        cached_revision_ = 0;
+    }
     void set_fidelity(Fidelity f) { config_.fidelity = f; }
     Fidelity fidelity() const { return config_.fidelity; }
     const FrontEnd& front_end() const { return front_end_; }
@@ -43,6 +49,9 @@ private:
     std::array<ElementVoltage, current_inputs> elements_{};
     double tracked_;
     SampleBlock block_;
+    // Analytic fidelity: a stationary waveform gives the same window again; reuse it.
+    std::uint64_t cached_revision_ = 0;
+    WindowMeasurement cached_;
 };
 
 }  // namespace sim::meter
