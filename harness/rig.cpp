@@ -37,15 +37,7 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     sim::meter::BoardConfig bc;
     bc.nominal_frequency = config_.frequency < 55 ? 50.0 : 60.0;
     bc.fidelity = config_.fidelity;
-    namespace s = acurev::settings;
-    bc.settings = {{s::ct_type, config_.ct_type},
-                   {s::wiring, config_.wiring},
-                   {s::rated_voltage, config_.rated_voltage},
-                   {s::rs485_address, config_.rs485_address},
-                   {s::rs485_baud, static_cast<std::uint16_t>(config_.rs485_baud)},
-                   {s::rs485_parity, config_.rs485_parity}};
-    for (std::uint16_t ch = 0; ch < 18; ++ch)
-        bc.settings.emplace_back(static_cast<std::uint16_t>(s::ct_primary_first + ch), config_.channels[ch].ct_primary);
+    bc.settings = board_settings_of(config_);
     board_ = std::make_unique<sim::meter::VirtualBoard>(scheduler_, *world_, bc);
     board_->attach(bus_->attach("board"));
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "acurev/board_map.hpp"
 #include "meter/wiring.hpp"
 
 namespace harness {
@@ -198,6 +199,20 @@ RigConfig load_config_file(const std::string& path) {
         throw ConfigError("config file " + path + " is not valid JSON: " + e.what());
     }
     return parse_config(doc);
+}
+
+std::vector<std::pair<std::uint16_t, std::uint16_t>> board_settings_of(const RigConfig& c) {
+    namespace s = acurev::settings;
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> out = {
+        {s::ct_type, c.ct_type},
+        {s::wiring, c.wiring},
+        {s::rated_voltage, c.rated_voltage},
+        {s::rs485_address, c.rs485_address},
+        {s::rs485_baud, static_cast<std::uint16_t>(c.rs485_baud)},
+        {s::rs485_parity, c.rs485_parity}};
+    for (std::uint16_t ch = 0; ch < 18; ++ch)
+        out.emplace_back(static_cast<std::uint16_t>(s::ct_primary_first + ch), c.channels[ch].ct_primary);
+    return out;
 }
 
 RigConfig default_config() {

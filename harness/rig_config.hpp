@@ -47,6 +47,8 @@ struct ConfigError : std::runtime_error {
 // Throws ConfigError("config field 'channels[2].pf' = 1.5 is out of range: 0-1").
 RigConfig parse_config(const nlohmann::json& doc);
 RigConfig load_config_file(const std::string& path);
+// The board registers a config sets (CT type, wiring, rated voltage, RS-485, CT primaries).
+std::vector<std::pair<std::uint16_t, std::uint16_t>> board_settings_of(const RigConfig& config);
 // The built-in load acurev-sim runs without --config: 220 V 50 Hz 3LN, every channel loaded.
 RigConfig default_config();
 

@@ -8,7 +8,8 @@ RtuMaster::RtuMaster(hal::Scheduler& scheduler, hal::SerialPort& port, RtuMaster
     : scheduler_(scheduler),
       port_(port),
       options_(options),
-      framer_(scheduler, port.config(), [this](modbus::rtu::Frame f, hal::Time) { on_frame(std::move(f)); }) {
+      framer_(scheduler, port.config(), [this](modbus::rtu::Frame f, hal::Time) { on_frame(std::move(f)); },
+              options.loose_timing ? modbus::rtu::Framer::loose_timing() : modbus::rtu::Framer::Timing{true, hal::Duration(0)}) {
     framer_.on_error([this] { on_bad_frame(); });
     port_.on_receive([this](std::span<const std::uint8_t> bytes, hal::Time at) { framer_.feed(bytes, at); });
 }

@@ -31,6 +31,8 @@ struct RtuMasterOptions {
     // latency than this (a slow repeater) needs a longer one.
     hal::Duration response_timeout{25'000'000};
     int retries = 2;                             // tries = 1 + retries
+    // A real UART or pty delivers bytes in chunks at its own pace: no 1.5-character rule then.
+    bool loose_timing = false;
 };
 
 class RtuMaster {

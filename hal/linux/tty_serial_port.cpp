@@ -45,7 +45,7 @@ void apply_termios(int fd, const SerialConfig& c, const std::string& what) {
     if (c.parity != Parity::none) t.c_cflag |= PARENB;
     if (c.parity == Parity::odd) t.c_cflag |= PARODD;
     if (c.stop_bits == 2) t.c_cflag |= CSTOPB;
-    t.c_cc[VMIN] = 0;
+    t.c_cc[VMIN] = 1;  // with 0, poll() reports a tty readable while it is empty: the loop would spin
     t.c_cc[VTIME] = 0;
     if (tcsetattr(fd, TCSANOW, &t) != 0) throw sys_error("cannot configure " + what);
 }

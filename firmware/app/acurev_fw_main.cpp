@@ -1,0 +1,75 @@
+// acurev-fw: the WEB2 firmware on the Linux backend — the board on an RS-485 tty (or the pty of
+// acurev-meter / acurev-sim --pty), services on real sockets, time from the wall clock.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "common/event_scheduler.hpp"
+#include "common/file_storage.hpp"
+#include "core/firmware.hpp"
+#include "linux/linux_platform.hpp"
+#include "linux/realtime_pacer.hpp"
+#include "linux/tty_serial_port.hpp"
+
+namespace {
+std::atomic<bool> stop_requested{false};
+void on_signal(int) { stop_requested = true; }
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"AcuRev 2100 WEB2 firmware (Linux backend)"};
+    std::string serial = "rs485:/dev/ttyS1?baud=19200&parity=none";
+    std::string data_dir = "/var/lib/acurev";
+    std::string bind = "0.0.0.0";
+    int modbus_port = -1;
+    app.add_option("--serial", serial, "the board's RS-485 port: rs485:PATH?baud=N&parity=none|even|odd&stop=1|2");
+    app.add_option("--data-dir", data_dir, "the device's data directory");
+    app.add_option("--bind", bind, "address services bind to");
+    app.add_option("--modbus-port", modbus_port, "Modbus TCP port setting: 502 or 2000-5999 (saved)");
+    CLI11_PARSE(app, argc, argv);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    try {
+        const auto endpoint = hal::linux_backend::parse_serial_endpoint(serial);
+        boost::asio::io_context io;
+        hal::linux_backend::WallClock wall;
+        hal::EventScheduler scheduler(wall.now());
+        hal::FileStorage storage(data_dir);
+        {
+            // The port settings the board is wired with become the module's RS-485 settings.
+            fw::Settings settings(storage);
+            const int parity = endpoint.config.parity == hal::Parity::even ? 0
+                               : endpoint.config.parity == hal::Parity::odd ? 1
+                               : endpoint.config.stop_bits == 2         ? 2
+                                                                         : 3;
+            nlohmann::json changes = {{"rs485_baud", endpoint.config.baud}, {"rs485_parity", parity}};
+            if (modbus_port >= 0) changes["modbus_tcp_port"] = modbus_port;
+            const auto errors = settings.change(changes);
+            if (!errors.empty()) throw std::runtime_error(errors.front());
+        }
+        hal::linux_backend::TtySerialPort port(io, scheduler, endpoint.path, endpoint.config);
+        hal::linux_backend::LinuxNetwork network(bind);
+        hal::Identity id;
+        id.module_serial = "EHM26110001-W";
+        hal::linux_backend::LinuxSystem system(id);
+        system.on_reboot_request([](const std::string&) { stop_requested = true; });
+        hal::Hal hal{scheduler, port, network, storage, system};
+        fw::FirmwareOptions options;
+        options.rtu.loose_timing = true;
+        options.rtu.response_timeout = std::chrono::milliseconds(200);  // real UARTs and USB adapters add latency
+        fw::Firmware firmware(hal, io, options);
+        firmware.start();
+        std::cout << "ready\n  modbus-tcp   " << bind << ":" << firmware.modbus_tcp().bound_port() << "\n  rs485        "
+                  << endpoint.path << " " << endpoint.config.describe() << (port.rs485_mode() ? " (RS-485 mode)" : "") << std::endl;
+        hal::linux_backend::RealTimePacer pacer(io, scheduler, 1.0);
+        pacer.run(stop_requested);
+        firmware.stop();
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "acurev-fw: " << e.what() << std::endl;
+        return 1;
+    }
+}
