@@ -4,7 +4,6 @@
 #include <optional>
 #include <vector>
 
-#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 namespace fw {
@@ -45,30 +44,39 @@ private:
         });
     }
 
+    // Reads whatever has arrived and serves every complete frame in it; a partial frame waits for
+    // more bytes without holding anything else up.
     void read_header() {
+        if (try_frame()) return;
         auto self = shared_from_this();
-        asio::async_read(socket_, asio::buffer(header_), [self](boost::system::error_code ec, std::size_t) {
+        const std::size_t have = in_.size();
+        in_.resize(have + 512);
+        socket_.async_read_some(asio::buffer(in_.data() + have, 512), [self, have](boost::system::error_code ec, std::size_t n) {
+            self->in_.resize(have + n);
             if (ec || self->closed_) return self->close();
             self->arm_idle_timer();
-            const std::uint16_t protocol = static_cast<std::uint16_t>((self->header_[2] << 8) | self->header_[3]);
-            const std::uint16_t length = static_cast<std::uint16_t>((self->header_[4] << 8) | self->header_[5]);
-            // Length counts the unit id and the PDU: 2..254 (1 + 253). Anything else is not Modbus.
-            if (protocol != 0 || length < 2 || length > 1 + modbus::max_pdu_size) {
-                ++self->server_.stats_.protocol_errors;
-                return self->close();
-            }
-            self->pdu_.resize(length - 1U);
-            self->read_pdu();
+            self->read_header();
         });
     }
 
-    void read_pdu() {
-        auto self = shared_from_this();
-        asio::async_read(socket_, asio::buffer(pdu_), [self](boost::system::error_code ec, std::size_t) {
-            if (ec || self->closed_) return self->close();
-            self->arm_idle_timer();
-            self->process();
-        });
+    // True when a whole frame was taken from the buffer (and is being served).
+    bool try_frame() {
+        if (in_.size() < header_.size()) return false;
+        std::copy_n(in_.begin(), header_.size(), header_.begin());
+        const std::uint16_t protocol = static_cast<std::uint16_t>((header_[2] << 8) | header_[3]);
+        const std::uint16_t length = static_cast<std::uint16_t>((header_[4] << 8) | header_[5]);
+        // Length counts the unit id and the PDU: 2..254 (1 + 253). Anything else is not Modbus.
+        if (protocol != 0 || length < 2 || length > 1 + modbus::max_pdu_size) {
+            ++server_.stats_.protocol_errors;
+            close();
+            return true;
+        }
+        const std::size_t total = 6U + length;
+        if (in_.size() < total) return false;
+        pdu_.assign(in_.begin() + 7, in_.begin() + static_cast<std::ptrdiff_t>(total));
+        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(total));
+        process();
+        return true;
     }
 
     void process() {
@@ -105,6 +113,7 @@ private:
     ModbusTcpServer& server_;
     tcp::socket socket_;
     std::array<std::uint8_t, 7> header_{};
+    std::vector<std::uint8_t> in_;
     std::vector<std::uint8_t> pdu_;
     std::vector<std::uint8_t> out_;
     std::optional<hal::TimerId> idle_timer_;
