@@ -16,12 +16,9 @@ using rigtest::with_client;
 
 
 TEST_CASE("libmodbus reads the published blocks and the manual's example read") {
-    auto c = harness::default_config();
-    c.fidelity = sim::meter::Fidelity::analytic;
-    c.modbus_port = 5702;
-    harness::Rig rig(c);
-    rig.start();
-    rig.advance(3s);
+    auto rig_ptr = rigtest::started_rig(5702);
+    auto& rig = *rig_ptr;
+    const auto& c = rig.config();
 
     auto regs = with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> sys(66), ch(216), user(90), tou(72);
@@ -57,12 +54,8 @@ TEST_CASE("libmodbus reads the published blocks and the manual's example read") 
 }
 
 TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count over 125 03; other unit 0A") {
-    auto c = harness::default_config();
-    c.fidelity = sim::meter::Fidelity::analytic;
-    c.modbus_port = 5703;
-    harness::Rig rig(c);
-    rig.start();
-    rig.advance(3s);
+    auto rig_ptr = rigtest::started_rig(5703);
+    auto& rig = *rig_ptr;
     auto codes = with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> r(130);
         std::array<int, 6> out{};
@@ -92,11 +85,8 @@ TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count
 }
 
 TEST_CASE("FC05 switches RO1 on the board and FC01 reads it back; FC02 reads the DIs") {
-    auto c = harness::default_config();
-    c.fidelity = sim::meter::Fidelity::analytic;
-    c.modbus_port = 5704;
-    harness::Rig rig(c);
-    rig.start();
+    auto rig_ptr = rigtest::started_rig(5704);
+    auto& rig = *rig_ptr;
     rig.board().set_digital_input(2, true);
     rig.advance(3s);
     CHECK_FALSE(rig.board().relay(0));
@@ -124,12 +114,8 @@ TEST_CASE("FC05 switches RO1 on the board and FC01 reads it back; FC02 reads the
 }
 
 TEST_CASE("FC16 with an out-of-range CT primary gets exception 03 and changes nothing") {
-    auto c = harness::default_config();
-    c.fidelity = sim::meter::Fidelity::analytic;
-    c.modbus_port = 5705;
-    harness::Rig rig(c);
-    rig.start();
-    rig.advance(3s);
+    auto rig_ptr = rigtest::started_rig(5705);
+    auto& rig = *rig_ptr;
     auto result = with_client(rig, [](modbus_t* m) {
         const std::uint16_t bad[] = {60000};
         const int code = exception_of(modbus_write_registers(m, 0x0889, 1, bad));
@@ -153,12 +139,8 @@ TEST_CASE("FC16 with an out-of-range CT primary gets exception 03 and changes no
 }
 
 TEST_CASE("a half-sent frame does not stall other clients and idle connections time out") {
-    auto c = harness::default_config();
-    c.fidelity = sim::meter::Fidelity::analytic;
-    c.modbus_port = 5706;
-    harness::Rig rig(c);
-    rig.start();
-    rig.advance(3s);
+    auto rig_ptr = rigtest::started_rig(5706);
+    auto& rig = *rig_ptr;
     // A client that sends 3 bytes of a header and stops.
     boost::asio::io_context client_io;
     boost::asio::ip::tcp::socket slow(client_io);

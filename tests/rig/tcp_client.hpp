@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -36,6 +37,17 @@ auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>
     });
     rig.serve_until([&] { return job.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; });
     return job.get();
+}
+
+// A started rig on the built-in load in analytic fidelity, polled for 3 s so every block is read.
+inline std::unique_ptr<harness::Rig> started_rig(std::uint16_t modbus_port) {
+    auto c = harness::default_config();
+    c.fidelity = sim::meter::Fidelity::analytic;
+    c.modbus_port = modbus_port;
+    auto rig = std::make_unique<harness::Rig>(c);
+    rig->start();
+    rig->advance(std::chrono::seconds(3));
+    return rig;
 }
 
 // The exception code a request got (0 when it succeeded).
