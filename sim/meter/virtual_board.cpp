@@ -149,11 +149,12 @@ void VirtualBoard::power_on() {
 }
 
 void VirtualBoard::set_digital_input(int index, bool level) {
-    auto& in = inputs_.at(static_cast<std::size_t>(index));
-    if (level && !in) ++pulse_counts_[static_cast<std::size_t>(index)];
-    in = level;
-    auto& counters = block_image(blocks::di_counters);
-    modbus::put_u32(counters, 2 * static_cast<std::size_t>(index), pulse_counts_[static_cast<std::size_t>(index)]);
+    const auto i = static_cast<std::size_t>(index);
+    if (level && !io_.input(i)) {
+        ++pulse_counts_.at(i);
+        modbus::put_u32(block_image(blocks::di_counters), 2 * i, pulse_counts_[i]);
+    }
+    io_.drive_input(i, level, board_time());
 }
 
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
@@ -268,11 +269,11 @@ std::optional<Exception> VirtualBoard::read_bits(modbus::Function f, std::uint16
                                                  std::vector<bool>& out) {
     if (f == modbus::Function::read_coils) {
         if (static_cast<unsigned>(address) + count > acurev::coil_count) return Exception::illegal_data_address;
-        for (std::uint16_t i = 0; i < count; ++i) out.push_back(relays_[address + i]);
+        for (std::uint16_t i = 0; i < count; ++i) out.push_back(io_.relay(address + i));
         return std::nullopt;
     }
     if (static_cast<unsigned>(address) + count > acurev::discrete_input_count) return Exception::illegal_data_address;
-    for (std::uint16_t i = 0; i < count; ++i) out.push_back(inputs_[address + i]);
+    for (std::uint16_t i = 0; i < count; ++i) out.push_back(io_.input(address + i));
     return std::nullopt;
 }
 
@@ -289,7 +290,7 @@ std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::u
 
 std::optional<Exception> VirtualBoard::write_bits(std::uint16_t address, const std::vector<bool>& values) {
     if (static_cast<unsigned>(address) + values.size() > acurev::coil_count) return Exception::illegal_data_address;
-    for (std::size_t i = 0; i < values.size(); ++i) relays_[address + i] = values[i];
+    for (std::size_t i = 0; i < values.size(); ++i) io_.set_relay(address + i, values[i]);
     return std::nullopt;
 }
 

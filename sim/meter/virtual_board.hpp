@@ -15,6 +15,7 @@
 #include "meter/measurement.hpp"
 #include "meter/rtu_slave.hpp"
 #include "meter/wiring.hpp"
+#include "sim/sim_digital_io.hpp"
 #include "modbus/pdu.hpp"
 
 namespace sim {
@@ -61,7 +62,8 @@ public:
     void set_fidelity(Fidelity f);
     Fidelity fidelity() const;
     void set_digital_input(int index, bool level);  // index 0..17 = DI1..DI18
-    bool relay(int index) const { return relays_.at(static_cast<std::size_t>(index)); }
+    bool relay(int index) const { return io_.relay(static_cast<std::size_t>(index)); }
+    hal::DigitalIo& io() { return io_; }
     std::uint16_t setting(std::uint16_t address) const;
     const WindowMeasurement& last_window() const { return last_; }
     std::uint64_t windows_measured() const { return windows_; }
@@ -98,9 +100,8 @@ private:
     std::optional<hal::TimerId> window_timer_;
     bool powered_ = true;
     hal::Duration clock_offset_{0};
-    std::array<bool, 18> inputs_{};
+    hal::sim::SimDigitalIo io_;
     std::array<std::uint32_t, 18> pulse_counts_{};
-    std::array<bool, 2> relays_{};
     // Energy import accumulators, Wh: channels 0..17, phases 18..20, system 21, users 22..30.
     std::array<double, 31> energy_wh_{};
 };
