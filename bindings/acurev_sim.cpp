@@ -1,0 +1,221 @@
+// acurev_sim: the rig for Python (pytest). One process, one virtual clock; advance() releases the
+// GIL and runs as fast as the CPU allows; between advances time is paused and a background thread
+// keeps serving the module's sockets, so pymodbus in the same test gets its answers
+// (ARCHITECTURE "Time is virtual"). Firmware state is only ever touched by one thread at a time.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "catalogue/catalogue.hpp"
+#include "rig.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+nlohmann::json to_json(const py::handle& obj) {
+    const py::module_ json = py::module_::import("json");
+    return nlohmann::json::parse(json.attr("dumps")(obj).cast<std::string>());
+}
+
+class PyRig {
+public:
+    PyRig(const py::object& config, std::optional<int> modbus_port) {
+        harness::RigConfig c = config.is_none() ? harness::default_config() : harness::parse_config(to_json(config));
+        // A free device port in the manual's range when none is given (tests run side by side).
+        const int first = modbus_port ? *modbus_port : 2000 + static_cast<int>(::getpid() % 3000);
+        for (int attempt = 0; attempt < (modbus_port ? 1 : 200); ++attempt) {
+            c.modbus_port = static_cast<std::uint16_t>(modbus_port ? first : 2000 + (first - 2000 + attempt * 7) % 4000);
+            rig_ = std::make_unique<harness::Rig>(c);
+            try {
+                rig_->start();
+                break;
+            } catch (const std::runtime_error&) {
+                rig_.reset();
+                if (modbus_port) throw;
+            }
+        }
+        if (!rig_) throw std::runtime_error("no free Modbus TCP port in 2000-5999");
+        resume();
+    }
+    ~PyRig() { close(); }
+
+    void close() {
+        pause();
+        rig_.reset();
+    }
+
+    void advance(double seconds) {
+        check_open();
+        if (!(seconds >= 0)) throw py::value_error("advance: seconds must be >= 0, got " + std::to_string(seconds));
+        Paused p(*this);
+        py::gil_scoped_release release;
+        rig_->advance(hal::from_seconds(seconds));
+    }
+
+    bool run_until(const std::function<bool()>& done, double timeout, double step) {
+        check_open();
+        if (!(step > 0)) throw py::value_error("run_until: step must be > 0");
+        Paused p(*this);
+        const hal::Time limit = rig_->now() + hal::from_seconds(timeout);
+        while (!done()) {
+            if (rig_->now() >= limit) return false;
+            py::gil_scoped_release release;
+            rig_->advance(std::min(hal::from_seconds(step), limit - rig_->now()));
+        }
+        return true;
+    }
+
+    py::dict readings() {
+        check_open();
+        Paused p(*this);
+        py::dict out;
+        const auto now = rig_->now();
+        for (const auto& param : fw::Catalogue::instance().all()) {
+            const auto r = rig_->firmware().model().reading(param, now);
+            py::dict d;
+            d["value"] = r.value;
+            d["quality"] = fw::to_string(r.quality);
+            d["time"] = static_cast<double>(r.time.count()) * 1e-9;
+            d["unit"] = param.unit;
+            out[py::str(param.key)] = d;
+        }
+        return out;
+    }
+
+    void set_current(int channel, double rms, double pf, bool lead, const py::object& harmonics) {
+        check_open();
+        if (channel < 1 || channel > 18) throw py::value_error("channel " + std::to_string(channel) + " is out of range: 1-18");
+        Paused p(*this);
+        nlohmann::json doc = {{"channels", {{{"channel", channel}, {"current", rms}, {"pf", pf}, {"lead", lead},
+                                             {"ct_primary", rig_->config().channels[static_cast<std::size_t>(channel - 1)].ct_primary}}}}};
+        if (!harmonics.is_none()) doc["channels"][0]["harmonics"] = to_json(harmonics);
+        doc["wiring"] = wiring_name();
+        doc["voltages"] = nlohmann::json::array();
+        for (int v = 0; v < 3; ++v) {
+            const auto& w = rig_->world().wave(v);
+            doc["voltages"].push_back({{"rms", w.rms}, {"angle", w.angle_deg}});
+        }
+        const auto parsed = harness::parse_config(doc);  // the same validation as a config file
+        rig_->world().set_current(channel - 1, parsed.channels[static_cast<std::size_t>(channel - 1)].wave);
+    }
+
+    void set_voltage(double rms) {
+        check_open();
+        if (!(rms >= 0 && rms <= 1000)) throw py::value_error("voltage " + std::to_string(rms) + " is out of range: 0-1000 V");
+        Paused p(*this);
+        for (int v = 0; v < 3; ++v) {
+            auto w = rig_->world().wave(v);
+            w.rms = rms;
+            rig_->world().set_voltage(v, w);
+        }
+    }
+
+    void set_digital_input(int index, bool level) {
+        check_open();
+        if (index < 1 || index > 18) throw py::value_error("DI " + std::to_string(index) + " is out of range: 1-18");
+        Paused p(*this);
+        rig_->board().set_digital_input(index - 1, level);
+    }
+
+    void power(bool on) {
+        check_open();
+        Paused p(*this);
+        on ? rig_->board().power_on() : rig_->board().power_off();
+    }
+
+    void set_faults(double corrupt_byte_rate, double drop_frame_rate, double added_delay_ms, double dribble_rate, bool disconnected) {
+        check_open();
+        auto check = [](const char* name, double v) {
+            if (!(v >= 0 && v <= 1)) throw py::value_error(std::string(name) + " " + std::to_string(v) + " is out of range: 0-1");
+        };
+        check("corrupt_byte_rate", corrupt_byte_rate);
+        check("drop_frame_rate", drop_frame_rate);
+        check("dribble_rate", dribble_rate);
+        if (!(added_delay_ms >= 0 && added_delay_ms <= 10000)) throw py::value_error("added_delay_ms is out of range: 0-10000");
+        Paused p(*this);
+        auto& f = rig_->bus().faults();
+        f.corrupt_byte_rate = corrupt_byte_rate;
+        f.drop_frame_rate = drop_frame_rate;
+        f.added_delay = hal::from_seconds(added_delay_ms / 1000.0);
+        f.dribble_rate = dribble_rate;
+        f.disconnected = disconnected;
+    }
+
+    double now() const { return static_cast<double>(rig_->now().count()) * 1e-9; }
+    int modbus_port() const { return rig_->modbus_tcp_port(); }
+    int unit_id() const { return rig_->config().rs485_address; }
+    std::uint64_t seed() const { return rig_->config().seed; }
+
+private:
+    // Holds the background server off the firmware while the caller works on it.
+    struct Paused {
+        PyRig& r;
+        explicit Paused(PyRig& rig) : r(rig) { r.pause(); }
+        ~Paused() { r.resume(); }
+    };
+
+    void check_open() const {
+        if (!rig_) throw std::runtime_error("the rig is closed");
+    }
+
+    std::string wiring_name() const {
+        const char* const names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};
+        return names[rig_->config().wiring];
+    }
+
+    void pause() {
+        if (!server_.joinable()) return;
+        stop_ = true;
+        py::gil_scoped_release release;
+        server_.join();
+    }
+
+    void resume() {
+        if (!rig_ || server_.joinable()) return;
+        stop_ = false;
+        server_ = std::thread([this] {
+            // Time stays paused, except while a client's write waits on the board.
+            rig_->serve_until([this] { return stop_.load(); });
+        });
+    }
+
+    std::unique_ptr<harness::Rig> rig_;
+    std::thread server_;
+    std::atomic<bool> stop_{false};
+};
+
+}  // namespace
+
+PYBIND11_MODULE(acurev_sim, m) {
+    m.doc() = "The AcuRev 2100 rig: virtual board, RS-485 bus and WEB2 firmware under one virtual clock.";
+    py::register_exception<harness::ConfigError>(m, "ConfigError", PyExc_ValueError);
+    py::class_<PyRig>(m, "Rig", "A virtual AcuRev 2100 (board + bus + firmware). Use it as a context manager.")
+        .def(py::init<const py::object&, std::optional<int>>(), py::arg("config") = py::none(), py::arg("modbus_port") = py::none(),
+             "Builds the rig from a config dict (the acurev-sim --config schema; None = the built-in load) and starts "
+             "the firmware's Modbus TCP server on 127.0.0.1 (a free port in 2000-5999 unless given).")
+        .def("advance", &PyRig::advance, py::arg("seconds"), "Runs `seconds` of simulated time as fast as possible (GIL released).")
+        .def("run_until", &PyRig::run_until, py::arg("fn"), py::arg("timeout"), py::arg("step") = 0.1,
+             "Advances in `step`-second slices until fn() is true; False when `timeout` simulated seconds pass first.")
+        .def("readings", &PyRig::readings, "Every catalogue parameter the module holds: {key: {value, quality, time, unit}}.")
+        .def("set_current", &PyRig::set_current, py::arg("channel"), py::arg("rms"), py::arg("pf") = 1.0, py::arg("lead") = false,
+             py::arg("harmonics") = py::none(), "Sets the load on input channel 1-18 (A RMS, PF, lagging unless lead).")
+        .def("set_voltage", &PyRig::set_voltage, py::arg("rms"), "Sets the RMS of all three phase voltages.")
+        .def("set_digital_input", &PyRig::set_digital_input, py::arg("index"), py::arg("level"), "Drives DI1-DI18.")
+        .def("power_off", [](PyRig& r) { r.power(false); }, "Powers the metering board down (it stops answering).")
+        .def("power_on", [](PyRig& r) { r.power(true); }, "Powers the metering board up.")
+        .def("set_faults", &PyRig::set_faults, py::arg("corrupt_byte_rate") = 0.0, py::arg("drop_frame_rate") = 0.0,
+             py::arg("added_delay_ms") = 0.0, py::arg("dribble_rate") = 0.0, py::arg("disconnected") = false,
+             "Sets the RS-485 bus fault knobs; call with no arguments to clear them.")
+        .def_property_readonly("now", &PyRig::now, "Simulated time, seconds since the Unix epoch.")
+        .def_property_readonly("modbus_port", &PyRig::modbus_port, "The Modbus TCP port on 127.0.0.1.")
+        .def_property_readonly("unit_id", &PyRig::unit_id, "The Modbus unit id (the meter's RS-485 address).")
+        .def_property_readonly("seed", &PyRig::seed)
+        .def("close", &PyRig::close, "Stops the firmware and frees the rig.")
+        .def("__enter__", [](PyRig& r) -> PyRig& { return r; }, py::return_value_policy::reference)
+        .def("__exit__", [](PyRig& r, const py::args&) { r.close(); });
+}
