@@ -61,7 +61,8 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     if (config_.modbus_port) changes["modbus_tcp_port"] = *config_.modbus_port;
     const auto errors = settings.change(changes);
     if (!errors.empty()) throw ConfigError(errors.front());
-    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options);
+    firmware_options_ = firmware_options;
+    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options_);
 }
 
 Rig::~Rig() {
@@ -75,7 +76,19 @@ Rig::~Rig() {
     }
 }
 
-void Rig::start() { firmware_->start(); }
+void Rig::start() {
+    firmware_->start();
+    started_ = true;
+}
+
+void Rig::reboot_module() {
+    firmware_->stop();
+    io_.poll();  // closed sockets finish their handlers before the old firmware goes
+    io_.restart();  // the loop stopped when it ran out of work; the new firmware brings more
+    firmware_.reset();
+    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options_);
+    if (started_) firmware_->start();
+}
 
 void Rig::advance(hal::Duration d) {
     const hal::Time target = scheduler_.now() + d;

@@ -29,6 +29,9 @@ public:
     Rig& operator=(const Rig&) = delete;
 
     void start();  // starts the firmware's services (binds its ports)
+    // The module reboots: its services stop, the firmware is built anew from the saved settings
+    // in the data directory and started again. The board keeps running.
+    void reboot_module();
     void advance(hal::Duration d);
     // Advances until `done()` holds, checked after every timer; false on timeout (simulated).
     bool run_until(const std::function<bool()>& done, hal::Duration timeout);
@@ -66,6 +69,8 @@ private:
     std::unique_ptr<hal::sim::SimSystem> system_;
     std::unique_ptr<hal::Hal> hal_;
     std::unique_ptr<fw::Firmware> firmware_;
+    fw::FirmwareOptions firmware_options_;
+    bool started_ = false;
 };
 
 }  // namespace harness

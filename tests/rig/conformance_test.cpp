@@ -8,15 +8,15 @@
 #include <boost/asio/write.hpp>
 
 #include "acurev/board_map.hpp"
-#include "tcp_client.hpp"
+#include "modbus_client.hpp"
 
 using namespace std::chrono_literals;
-using rigtest::exception_of;
-using rigtest::with_client;
+using harness::exception_of;
+using harness::with_client;
 
 
 TEST_CASE("libmodbus reads the published blocks and the manual's example read") {
-    auto rig_ptr = rigtest::started_rig(5702);
+    auto rig_ptr = harness::started_rig(5702);
     auto& rig = *rig_ptr;
     const auto& c = rig.config();
 
@@ -33,28 +33,28 @@ TEST_CASE("libmodbus reads the published blocks and the manual's example read") 
     const auto& ch = regs[1];
     // Against the configuration the waveform was built from; tolerance: class 0.2S front end and
     // float32 (far below 0.05 %).
-    CHECK(rigtest::reg_float(sys, 0) == Approx(50.0).epsilon(1e-4));
+    CHECK(harness::reg_float(sys, 0) == Approx(50.0).epsilon(1e-4));
     for (int p = 0; p < 3; ++p) {
         const double v1 = 220.0, v5 = 220.0 * 0.02;
-        CHECK(rigtest::reg_float(sys, 2 + 2 * p) == Approx(std::sqrt(v1 * v1 + v5 * v5)).epsilon(2e-4));
+        CHECK(harness::reg_float(sys, 2 + 2 * p) == Approx(std::sqrt(v1 * v1 + v5 * v5)).epsilon(2e-4));
     }
     for (int n = 0; n < 18; ++n) {
         const auto& load = c.channels[static_cast<std::size_t>(n)].wave;
         double sq = load.rms * load.rms;
         for (const auto& h : load.harmonics) sq += std::pow(load.rms * h.percent / 100, 2);
         INFO("channel " << n + 1);
-        CHECK(rigtest::reg_float(ch, 12 * static_cast<std::size_t>(n)) == Approx(std::sqrt(sq)).epsilon(2e-4));
+        CHECK(harness::reg_float(ch, 12 * static_cast<std::size_t>(n)) == Approx(std::sqrt(sq)).epsilon(2e-4));
     }
     // System P is the sum of the channel P's; PF within [-1, 1]; phase current sums its channels.
     double p_sum = 0;
-    for (int n = 0; n < 18; ++n) p_sum += rigtest::reg_float(ch, 12 * static_cast<std::size_t>(n) + 2);
-    CHECK(rigtest::reg_float(sys, 0x1A) == Approx(p_sum).epsilon(1e-5));
-    CHECK(std::abs(rigtest::reg_float(sys, 0x20)) <= 1.0f);
-    CHECK(rigtest::reg_float(sys, 0x20) > 0.8f);
+    for (int n = 0; n < 18; ++n) p_sum += harness::reg_float(ch, 12 * static_cast<std::size_t>(n) + 2);
+    CHECK(harness::reg_float(sys, 0x1A) == Approx(p_sum).epsilon(1e-5));
+    CHECK(std::abs(harness::reg_float(sys, 0x20)) <= 1.0f);
+    CHECK(harness::reg_float(sys, 0x20) > 0.8f);
 }
 
 TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count over 125 03; other unit 0A") {
-    auto rig_ptr = rigtest::started_rig(5703);
+    auto rig_ptr = harness::started_rig(5703);
     auto& rig = *rig_ptr;
     auto codes = with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> r(130);
@@ -85,7 +85,7 @@ TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count
 }
 
 TEST_CASE("FC05 switches RO1 on the board and FC01 reads it back; FC02 reads the DIs") {
-    auto rig_ptr = rigtest::started_rig(5704);
+    auto rig_ptr = harness::started_rig(5704);
     auto& rig = *rig_ptr;
     rig.board().set_digital_input(2, true);
     rig.advance(3s);
@@ -114,7 +114,7 @@ TEST_CASE("FC05 switches RO1 on the board and FC01 reads it back; FC02 reads the
 }
 
 TEST_CASE("FC16 with an out-of-range CT primary gets exception 03 and changes nothing") {
-    auto rig_ptr = rigtest::started_rig(5705);
+    auto rig_ptr = harness::started_rig(5705);
     auto& rig = *rig_ptr;
     auto result = with_client(rig, [](modbus_t* m) {
         const std::uint16_t bad[] = {60000};
@@ -139,7 +139,7 @@ TEST_CASE("FC16 with an out-of-range CT primary gets exception 03 and changes no
 }
 
 TEST_CASE("a half-sent frame does not stall other clients and idle connections time out") {
-    auto rig_ptr = rigtest::started_rig(5706);
+    auto rig_ptr = harness::started_rig(5706);
     auto& rig = *rig_ptr;
     // A client that sends 3 bytes of a header and stops.
     boost::asio::io_context client_io;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "acurev/board_map.hpp"
-#include "tcp_client.hpp"
+#include "modbus_client.hpp"
 
 using namespace std::chrono_literals;
 namespace blocks = acurev::blocks;
@@ -75,9 +75,9 @@ TEST_CASE("a cut bus makes readings stale within 10 s; Modbus TCP answers 0x0B; 
     const auto took = rig.now() - cut_at;
     CHECK(took <= rig.firmware().model().stale_after() + 1s);  // README "Faults": stale after 10 s
     CHECK(took >= rig.firmware().model().stale_after() - 1s);
-    auto code = rigtest::with_client(rig, [](modbus_t* m) {
+    auto code = harness::with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> r(66);
-        return rigtest::exception_of(modbus_read_registers(m, 0x2000, 66, r.data()));
+        return harness::exception_of(modbus_read_registers(m, 0x2000, 66, r.data()));
     });
     CHECK(code == 0x0B);
     rig.advance(60s);
@@ -86,7 +86,7 @@ TEST_CASE("a cut bus makes readings stale within 10 s; Modbus TCP answers 0x0B; 
     const auto back_at = rig.now();
     REQUIRE(rig.run_until([&] { return realtime_fresh(rig); }, 30s));
     CHECK(rig.now() - back_at <= 10s);  // within one backed-off cycle plus a read
-    auto ok = rigtest::with_client(rig, [](modbus_t* m) {
+    auto ok = harness::with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> r(66);
         return modbus_read_registers(m, 0x2000, 66, r.data());
     });

@@ -1,5 +1,5 @@
 #pragma once
-// Runs a blocking Modbus TCP client (libmodbus) on its own thread while the test thread keeps the
+// Runs a blocking Modbus TCP client (libmodbus) on its own thread while the calling thread keeps the
 // rig's loop serving sockets with virtual time paused (ARCHITECTURE "Time is virtual").
 #include <modbus/modbus.h>
 
@@ -13,7 +13,7 @@
 
 #include "rig.hpp"
 
-namespace rigtest {
+namespace harness {
 
 template <typename Fn>
 auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>(nullptr))) {
@@ -59,4 +59,4 @@ inline int exception_of(int rc) {
 
 inline float reg_float(const std::vector<std::uint16_t>& r, std::size_t at) { return modbus_get_float_abcd(&r[at]); }
 
-}  // namespace rigtest
+}  // namespace harness

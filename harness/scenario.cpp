@@ -1,0 +1,379 @@
+#include "scenario.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "catalogue/catalogue.hpp"
+#include "meter/wiring.hpp"
+#include "modbus/pdu.hpp"
+#include "modbus_client.hpp"
+
+namespace harness {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& file, const std::string& path, const std::string& what) {
+    throw ScenarioError(file + ": " + path + " " + what);
+}
+
+// Each step kind and the fields it takes (required ones first, marked with '!').
+const std::vector<std::pair<std::string, std::vector<std::string>>>& step_schema() {
+    static const std::vector<std::pair<std::string, std::vector<std::string>>> s = {
+        {"advance", {"!seconds"}},
+        {"set_load", {"!channel", "!current", "pf", "lead", "harmonics"}},
+        {"set_voltage", {"!rms", "phase"}},
+        {"frequency", {"!hz"}},
+        {"frequency_ramp", {"!to", "!rate"}},
+        {"di", {"!index", "!level"}},
+        {"di_pulses", {"!index", "!count", "!period"}},
+        {"relay", {"!index", "!on"}},
+        {"fault", {"corrupt_byte_rate", "drop_frame_rate", "added_delay_ms", "dribble_rate", "disconnected", "clear"}},
+        {"power", {"!on"}},
+        {"module_reboot", {}},
+        {"clock_set", {"!year", "!month", "!day", "!hour", "!minute", "!second"}},
+        {"read", {"!address", "count", "type", "function", "expect", "tolerance", "tolerance_source", "expect_exception"}},
+        {"write", {"!address", "!values", "expect_exception"}},
+        {"reading", {"!key", "expect", "tolerance", "tolerance_source", "quality"}},
+        {"wait_until", {"!key", "!quality", "!timeout", "within"}},
+        {"accuracy", {"!channel", "!quantity", "!limit_pct", "!class"}},
+    };
+    return s;
+}
+
+Step parse_step(const json& j, const std::string& path, const std::string& file) {
+    if (!j.is_object() || j.size() != 1) bad(file, path, "must be an object with one step kind, e.g. {\"advance\": {\"seconds\": 5}}");
+    const auto& [kind, args] = *j.items().begin();
+    const auto& schema = step_schema();
+    auto it = std::find_if(schema.begin(), schema.end(), [&](const auto& e) { return e.first == kind; });
+    if (it == schema.end()) {
+        std::string kinds;
+        for (const auto& e : schema) kinds += (kinds.empty() ? "" : ", ") + e.first;
+        bad(file, path + "." + kind, "is not a step kind: " + kinds);
+    }
+    if (!args.is_object()) bad(file, path + "." + kind, "must be an object");
+    std::set<std::string> allowed;
+    for (const auto& f : it->second) {
+        const bool required = f[0] == '!';
+        const std::string name = required ? f.substr(1) : f;
+        allowed.insert(name);
+        if (required && !args.contains(name)) bad(file, path + "." + kind + "." + name, "is required");
+    }
+    for (const auto& [k, v] : args.items())
+        if (!allowed.count(k)) bad(file, path + "." + kind + "." + k, "is not a field of '" + kind + "'");
+    auto number = [&](const char* f) {
+        if (args.contains(f) && !args[f].is_number()) bad(file, path + "." + kind + "." + f, "must be a number, got " + args[f].dump());
+    };
+    for (const char* f : {"seconds", "channel", "current", "pf", "rms", "hz", "to", "rate", "index", "count", "period", "address",
+                          "timeout", "within", "limit_pct", "expect_exception", "function"})
+        number(f);
+    if (args.contains("tolerance") && !args["tolerance"].is_number() &&
+        !(args["tolerance"].is_string() && args["tolerance"].get<std::string>().ends_with("%")))
+        bad(file, path + "." + kind + ".tolerance", "must be a number or a percentage such as \"0.05%\"");
+    if ((kind == "read" || kind == "reading") && args.contains("expect") && !args.contains("tolerance") && !args["expect"].is_boolean())
+        bad(file, path + "." + kind + ".tolerance", "is required with a numeric expect (say where it comes from in tolerance_source)");
+    if (kind == "read" && args.contains("type")) {
+        const auto t = args["type"];
+        if (t != "float32" && t != "uint32" && t != "uint16") bad(file, path + ".read.type", "must be float32, uint32 or uint16");
+    }
+    if (kind == "wait_until" && args["quality"] != "fresh" && args["quality"] != "stale")
+        bad(file, path + ".wait_until.quality", "must be fresh or stale");
+    if (kind == "accuracy") {
+        const auto q = args["quantity"];
+        if (q != "P" && q != "I" && q != "V") bad(file, path + ".accuracy.quantity", "must be P, I or V");
+    }
+    return Step{kind, args, path};
+}
+
+double tolerance_of(const json& args, double expect) {
+    const auto& t = args.at("tolerance");
+    if (t.is_number()) return t.get<double>();
+    const auto s = t.get<std::string>();
+    return std::abs(expect) * std::stod(s.substr(0, s.size() - 1)) / 100.0;
+}
+
+std::string fmt(double v) {
+    std::ostringstream o;
+    o.precision(7);
+    o << v;
+    return o.str();
+}
+
+struct Failure : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class Runner {
+public:
+    Runner(const Scenario& s, Rig& rig, ScenarioResult& result) : s_(s), rig_(rig), result_(result) {}
+
+    void run() {
+        for (const auto& step : s_.steps) {
+            step_ = &step;
+            execute(step);
+        }
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& what) {
+        throw Failure(s_.id + " " + step_->path + " (" + step_->kind + "): " + what);
+    }
+
+    void check_value(double measured, const json& a, const std::string& what) {
+        const double expect = a["expect"].is_boolean() ? (a["expect"].get<bool>() ? 1.0 : 0.0) : a["expect"].get<double>();
+        const double tol = a.contains("tolerance") ? tolerance_of(a, expect) : 0.0;
+        if (!(std::abs(measured - expect) <= tol))
+            fail(what + ": expected " + fmt(expect) + " +/- " + fmt(tol) +
+                 (a.contains("tolerance_source") ? " (" + a["tolerance_source"].get<std::string>() + ")" : std::string()) +
+                 ", measured " + fmt(measured));
+    }
+
+    void execute(const Step& st) {
+        const auto& a = st.args;
+        const auto& k = st.kind;
+        if (k == "advance") {
+            rig_.advance(hal::from_seconds(a["seconds"].get<double>()));
+        } else if (k == "set_load") {
+            json doc = {{"wiring", wiring_name()}, {"channels", {a}}};
+            doc["channels"][0]["ct_primary"] = rig_.config().channels[static_cast<std::size_t>(a["channel"].get<int>() - 1)].ct_primary;
+            doc["voltages"] = json::array();
+            for (int v = 0; v < 3; ++v) doc["voltages"].push_back({{"rms", rig_.world().wave(v).rms}, {"angle", rig_.world().wave(v).angle_deg}});
+            const auto parsed = parse_config(doc);
+            const int ch = a["channel"].get<int>() - 1;
+            rig_.world().set_current(ch, parsed.channels[static_cast<std::size_t>(ch)].wave);
+        } else if (k == "set_voltage") {
+            for (int v = 0; v < 3; ++v) {
+                if (a.contains("phase") && a["phase"].get<int>() != v + 1) continue;
+                auto w = rig_.world().wave(v);
+                w.rms = a["rms"].get<double>();
+                rig_.world().set_voltage(v, w);
+            }
+        } else if (k == "frequency") {
+            rig_.world().set_frequency(a["hz"].get<double>(), rig_.now());
+        } else if (k == "frequency_ramp") {
+            rig_.world().ramp_frequency(a["to"].get<double>(), a["rate"].get<double>(), rig_.now());
+        } else if (k == "di") {
+            rig_.board().set_digital_input(a["index"].get<int>() - 1, a["level"].get<bool>());
+        } else if (k == "di_pulses") {
+            const auto half = hal::from_seconds(a["period"].get<double>() / 2);
+            for (int i = 0; i < a["count"].get<int>(); ++i) {
+                rig_.board().set_digital_input(a["index"].get<int>() - 1, true);
+                rig_.advance(half);
+                rig_.board().set_digital_input(a["index"].get<int>() - 1, false);
+                rig_.advance(half);
+            }
+        } else if (k == "relay") {
+            const int rc = with_client(rig_, [&](modbus_t* m) {
+                return modbus_write_bit(m, a["index"].get<int>() - 1, a["on"].get<bool>() ? 1 : 0);
+            });
+            if (rc != 1) fail("FC05 on RO" + std::to_string(a["index"].get<int>()) + " failed");
+        } else if (k == "fault") {
+            auto& f = rig_.bus().faults();
+            if (a.value("clear", false)) rig_.bus().reset_faults();
+            f.corrupt_byte_rate = a.value("corrupt_byte_rate", f.corrupt_byte_rate);
+            f.drop_frame_rate = a.value("drop_frame_rate", f.drop_frame_rate);
+            f.dribble_rate = a.value("dribble_rate", f.dribble_rate);
+            f.disconnected = a.value("disconnected", f.disconnected);
+            if (a.contains("added_delay_ms")) f.added_delay = hal::from_seconds(a["added_delay_ms"].get<double>() / 1000);
+        } else if (k == "power") {
+            a["on"].get<bool>() ? rig_.board().power_on() : rig_.board().power_off();
+        } else if (k == "module_reboot") {
+            rig_.reboot_module();
+        } else if (k == "clock_set") {
+            std::vector<std::uint16_t> regs;
+            for (const char* f : {"year", "month", "day", "hour", "minute", "second"}) regs.push_back(a[f].get<std::uint16_t>());
+            const int rc = with_client(rig_, [&](modbus_t* m) { return modbus_write_registers(m, 0x0180, 6, regs.data()); });
+            if (rc != 6) fail("FC16 to the clock registers failed: " + std::string(modbus_strerror(errno)));
+        } else if (k == "read") {
+            read(a);
+        } else if (k == "write") {
+            std::vector<std::uint16_t> values = a["values"].get<std::vector<std::uint16_t>>();
+            const int code = with_client(rig_, [&](modbus_t* m) {
+                return exception_of(modbus_write_registers(m, a["address"].get<int>(), static_cast<int>(values.size()), values.data()));
+            });
+            const int want = a.value("expect_exception", 0);
+            if (code != want) fail("FC16 at " + std::to_string(a["address"].get<int>()) + ": expected exception " + std::to_string(want) + ", got " + std::to_string(code));
+        } else if (k == "reading") {
+            const auto* p = fw::Catalogue::instance().by_key(a["key"].get<std::string>());
+            if (!p) fail("no catalogue key '" + a["key"].get<std::string>() + "'");
+            const auto r = rig_.firmware().model().reading(*p, rig_.now());
+            if (a.contains("quality") && a["quality"] != fw::to_string(r.quality))
+                fail(p->key + " quality: expected " + a["quality"].get<std::string>() + ", measured " + fw::to_string(r.quality));
+            if (a.contains("expect")) check_value(r.value, a, p->key);
+        } else if (k == "wait_until") {
+            const auto* p = fw::Catalogue::instance().by_key(a["key"].get<std::string>());
+            if (!p) fail("no catalogue key '" + a["key"].get<std::string>() + "'");
+            const auto start = rig_.now();
+            const std::string want = a["quality"].get<std::string>();
+            const bool ok = rig_.run_until([&] { return fw::to_string(rig_.firmware().model().reading(*p, rig_.now()).quality) == want; },
+                                           hal::from_seconds(a["timeout"].get<double>()));
+            const double took = hal::to_seconds(rig_.now() - start);
+            if (!ok) fail(p->key + " did not become " + want + " within " + fmt(a["timeout"].get<double>()) + " s");
+            if (a.contains("within") && took > a["within"].get<double>())
+                fail(p->key + " became " + want + " after " + fmt(took) + " s, expected within " + fmt(a["within"].get<double>()) + " s");
+        } else if (k == "accuracy") {
+            accuracy(a);
+        }
+    }
+
+    void read(const json& a) {
+        const int fn = a.value("function", 3);
+        const int address = a["address"].get<int>();
+        const std::string type = a.value("type", "float32");
+        const int count = a.value("count", type == "uint16" ? 1 : 2);
+        std::vector<std::uint16_t> regs(static_cast<std::size_t>(std::max(count, 1)));
+        std::vector<std::uint8_t> bits(static_cast<std::size_t>(std::max(count, 1)));
+        const int code = with_client(rig_, [&](modbus_t* m) {
+            int rc = 0;
+            if (fn == 1) rc = modbus_read_bits(m, address, count, bits.data());
+            else if (fn == 2) rc = modbus_read_input_bits(m, address, count, bits.data());
+            else if (fn == 4) rc = modbus_read_input_registers(m, address, count, regs.data());
+            else {
+                // Raw, so counts libmodbus itself refuses (over 125) still reach the server.
+                const std::uint8_t req[] = {static_cast<std::uint8_t>(rig_.config().rs485_address), 0x03,
+                                            static_cast<std::uint8_t>(address >> 8), static_cast<std::uint8_t>(address & 0xFF),
+                                            static_cast<std::uint8_t>(count >> 8), static_cast<std::uint8_t>(count & 0xFF)};
+                std::uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+                if (modbus_send_raw_request(m, req, sizeof req) < 0) return -1;
+                const int n = modbus_receive_confirmation(m, rsp);
+                if (n <= 0) return -1;
+                if (rsp[7] & 0x80) return static_cast<int>(rsp[8]);
+                for (int i = 0; i < count && 9 + 2 * i + 1 < n; ++i) regs[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>((rsp[9 + 2 * i] << 8) | rsp[10 + 2 * i]);
+                return 0;
+            }
+            return exception_of(rc);
+        });
+        const int want = a.value("expect_exception", 0);
+        if (code != want)
+            fail("FC" + std::to_string(fn) + " at " + std::to_string(address) + " x" + std::to_string(count) + ": expected exception " +
+                 std::to_string(want) + ", got " + std::to_string(code));
+        if (!a.contains("expect")) return;
+        double v = 0;
+        if (fn == 1 || fn == 2) v = bits[0];
+        else if (type == "float32") v = modbus::get_float(regs, 0);
+        else if (type == "uint32") v = modbus::get_u32(regs, 0);
+        else v = regs[0];
+        check_value(v, a, "register " + std::to_string(address));
+    }
+
+    void accuracy(const json& a) {
+        // Measured over Modbus TCP, truth from the generator: the class test point's error.
+        const int ch = a["channel"].get<int>();
+        const std::string q = a["quantity"].get<std::string>();
+        const int address = q == "V" ? 0x2002 : 0x2100 + 12 * (ch - 1) + (q == "P" ? 2 : 0);
+        std::vector<std::uint16_t> regs(2);
+        const int rc = with_client(rig_, [&](modbus_t* m) { return modbus_read_registers(m, address, 2, regs.data()); });
+        if (rc != 2) fail("reading register " + std::to_string(address) + " failed");
+        double measured = modbus::get_float(regs, 0);
+        double truth = 0;
+        const auto ev = sim::meter::wiring_layout(rig_.config().wiring).element[static_cast<std::size_t>(ch - 1)];
+        if (q == "V") truth = rig_.world().truth(0).rms;
+        else if (q == "I") truth = rig_.world().truth(2 + ch).rms;
+        else {
+            truth = rig_.world().element_truth(ev.plus, ev.minus, ch - 1).p / 1000.0;
+        }
+        AccuracyRow row;
+        row.scenario = s_.id;
+        row.quantity = q;
+        row.channel = ch;
+        const auto& wave = rig_.world().wave(2 + ch);
+        row.percent_of_rated = 100.0 * wave.rms / rig_.config().channels[static_cast<std::size_t>(ch - 1)].ct_primary;
+        const auto et = rig_.world().element_truth(ev.plus, ev.minus, ch - 1);
+        row.pf = et.s1 > 0 ? std::abs(et.p1) / et.s1 : 1.0;
+        row.lead = et.q1 < 0;
+        row.truth = truth;
+        row.measured = measured;
+        row.error_pct = truth != 0 ? 100.0 * (measured - truth) / truth : 0;
+        row.limit_pct = a["limit_pct"].get<double>();
+        row.accuracy_class = a["class"].get<std::string>();
+        result_.accuracy.push_back(row);
+        if (!(std::abs(row.error_pct) <= row.limit_pct))
+            fail(q + " of channel " + std::to_string(ch) + ": expected " + fmt(truth) + " +/- " + fmt(row.limit_pct) + " % (class " +
+                 row.accuracy_class + "), measured " + fmt(measured) + " (" + fmt(row.error_pct) + " %)");
+    }
+
+    std::string wiring_name() const {
+        const char* const names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};
+        return names[rig_.config().wiring];
+    }
+
+    const Scenario& s_;
+    Rig& rig_;
+    ScenarioResult& result_;
+    const Step* step_ = nullptr;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const json& doc, const std::string& file) {
+    if (!doc.is_object()) bad(file, "(top)", "must be an object");
+    for (const auto& [k, v] : doc.items())
+        if (k != "id" && k != "intent" && k != "tags" && k != "rig" && k != "steps")
+            bad(file, k, "is not a scenario field: id, intent, tags, rig, steps");
+    Scenario s;
+    s.file = file;
+    if (!doc.contains("id") || !doc["id"].is_string()) bad(file, "id", "is required: a dotted id such as conformance.modbus_tcp.illegal_address");
+    s.id = doc["id"];
+    if (s.id.find('.') == std::string::npos || s.id.find(' ') != std::string::npos) bad(file, "id", "must be a dotted id without spaces");
+    if (!doc.contains("intent") || !doc["intent"].is_string()) bad(file, "intent", "is required: one line saying what the scenario shows");
+    s.intent = doc["intent"];
+    if (doc.contains("tags")) {
+        if (!doc["tags"].is_array()) bad(file, "tags", "must be an array of strings");
+        for (std::size_t i = 0; i < doc["tags"].size(); ++i) {
+            if (!doc["tags"][i].is_string()) bad(file, "tags[" + std::to_string(i) + "]", "must be a string");
+            s.tags.push_back(doc["tags"][i]);
+        }
+    }
+    s.rig = doc.value("rig", json::object());
+    try {
+        parse_config(s.rig);
+    } catch (const ConfigError& e) {
+        bad(file, "rig", std::string("is not a valid rig config: ") + e.what());
+    }
+    if (!doc.contains("steps") || !doc["steps"].is_array() || doc["steps"].empty()) bad(file, "steps", "is required: a non-empty array");
+    for (std::size_t i = 0; i < doc["steps"].size(); ++i)
+        s.steps.push_back(parse_step(doc["steps"][i], "steps[" + std::to_string(i) + "]", file));
+    return s;
+}
+
+Scenario load_scenario(const std::string& file) {
+    std::ifstream in(file);
+    if (!in) throw ScenarioError(file + ": cannot be read");
+    json doc;
+    try {
+        doc = json::parse(in, nullptr, true, true);
+    } catch (const json::parse_error& e) {
+        throw ScenarioError(file + ": not valid JSON: " + e.what());
+    }
+    return parse_scenario(doc, file);
+}
+
+ScenarioResult run_scenario(const Scenario& s, std::optional<std::uint64_t> seed, std::uint16_t port) {
+    ScenarioResult result;
+    result.id = s.id;
+    result.file = s.file;
+    RigConfig config = parse_config(s.rig);
+    if (seed) config.seed = *seed;
+    config.modbus_port = port;
+    result.seed = config.seed;
+    try {
+        Rig rig(config);
+        rig.start();
+        const auto start = rig.now();
+        try {
+            Runner(s, rig, result).run();
+            result.passed = true;
+        } catch (const Failure& f) {
+            result.failure = f.what();
+        }
+        result.simulated_seconds = hal::to_seconds(rig.now() - start);
+    } catch (const std::exception& e) {
+        result.failure = s.id + ": the rig could not run: " + e.what();
+    }
+    return result;
+}
+
+}  // namespace harness

@@ -1,0 +1,64 @@
+"""acurev-harness through its command line: suites, JUnit and reports byte-identical per seed,
+disjoint shards that cover the suite, failures that name what went wrong, schema errors with paths."""
+import json
+import os
+import subprocess
+
+BIN = os.environ.get("ACUREV_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+SCENARIOS = os.path.join(ROOT, "scenarios")
+
+
+def harness(*args):
+    return subprocess.run([os.path.join(BIN, "acurev-harness"), "run", *args], capture_output=True, text=True, timeout=600)
+
+
+def ids(out):
+    return sorted(l.split()[1] for l in out.splitlines() if l.startswith(("PASS", "FAIL")))
+
+
+def test_same_seed_gives_byte_identical_junit_and_reports(tmp_path):
+    for run in ("a", "b"):
+        r = harness(os.path.join(SCENARIOS, "accuracy"), os.path.join(SCENARIOS, "faults", "bus_cut_stale_0x0B_recover.json"),
+                    "--seed", "9", "--junit", str(tmp_path / run / "junit.xml"), "--report", str(tmp_path / run))
+        assert r.returncode == 0, r.stdout + r.stderr
+    for name in ("junit.xml", "accuracy.csv", "accuracy.md", "accuracy.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert b'value="9"' in (tmp_path / "a" / "junit.xml").read_bytes()  # the seed is recorded
+    assert (tmp_path / "a" / "accuracy.csv").read_text().count("\n") == 1 + 2 * 13 + 3 * 2
+
+
+def test_shards_are_disjoint_and_cover_the_suite():
+    full = ids(harness(SCENARIOS, "--filter", "conformance.*").stdout)
+    parts = [ids(harness(SCENARIOS, "--filter", "conformance.*", "--shard", "%d/3" % i).stdout) for i in (1, 2, 3)]
+    assert sorted(sum(parts, [])) == full
+    assert all(p for p in parts) and len(set(sum(parts, []))) == len(full)
+
+
+def test_tags_select_scenarios():
+    out = harness(SCENARIOS, "--tags", "faults").stdout
+    assert ids(out) and all(i.startswith("faults.") for i in ids(out))
+
+
+def test_a_wrong_expectation_names_scenario_step_expected_measured_tolerance(tmp_path):
+    sc = {"id": "selftest.wrong.expectation", "intent": "A deliberately wrong expectation must fail.",
+          "rig": {"fidelity": "analytic"},
+          "steps": [{"advance": {"seconds": 3}},
+                    {"read": {"address": 8192, "expect": 60.0, "tolerance": 0.01, "tolerance_source": "deliberately wrong"}}]}
+    f = tmp_path / "wrong.json"
+    f.write_text(json.dumps(sc))
+    r = harness(str(f))
+    assert r.returncode == 1
+    assert "selftest.wrong.expectation steps[1] (read)" in r.stdout
+    assert "expected 60 +/- 0.01 (deliberately wrong), measured 50" in r.stdout
+    assert r.stdout.strip().endswith("0 passed, 1 failed")
+
+
+def test_a_scenario_off_the_schema_is_refused_with_the_path(tmp_path):
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "steps": [{"advance": {"seconds": 1}}, {"read": {"adress": 1}}]}))
+    r = harness(str(f))
+    assert r.returncode == 2
+    assert "steps[1].read.address is required" in r.stderr
+    f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "steps": [{"read": {"address": 1, "expect": 2}}]}))
+    assert "steps[0].read.tolerance is required" in harness(str(f)).stderr
