@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +88,8 @@ int main(int argc, char** argv) {
         std::vector<harness::ScenarioResult> results(chosen.size());
         std::atomic<std::size_t> next{0}, done{0};
         std::mutex out_mutex;
+        double simulated_total = 0;
+        const auto wall_start = std::chrono::steady_clock::now();  // progress display only
         const int base = 2000 + static_cast<int>((::getpid() * 37) % 3000);
         auto worker = [&] {
             for (std::size_t i = next++; i < chosen.size(); i = next++) {
@@ -99,10 +102,16 @@ int main(int argc, char** argv) {
                 results[i] = r;
                 std::lock_guard<std::mutex> lock(out_mutex);
                 ++done;
+                simulated_total += r.simulated_seconds;
                 if (tty) std::cout << "\r\033[K";
                 std::cout << (r.passed ? "PASS " : "FAIL ") << r.id << "  (seed " << r.seed << ", " << r.simulated_seconds << " s simulated)\n";
                 if (!r.passed) std::cout << "     " << r.failure << "\n";
-                if (tty) std::cout << "[" << done << "/" << chosen.size() << "] running..." << std::flush;
+                if (tty) {
+                    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+                    const double left = wall / static_cast<double>(done) * static_cast<double>(chosen.size() - done);
+                    std::cout << "scenario " << done << " of " << chosen.size() << ", " << simulated_total << " s simulated, about "
+                              << static_cast<int>(left + 0.5) << " s left" << std::flush;
+                }
                 else std::cout << std::flush;
             }
         };
