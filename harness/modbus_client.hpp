@@ -1,6 +1,8 @@
 #pragma once
-// Runs a blocking Modbus TCP client (libmodbus) on its own thread while the calling thread keeps the
-// rig's loop serving sockets with virtual time paused (ARCHITECTURE "Time is virtual").
+// Runs a blocking Modbus client (libmodbus: TCP to the module, or RTU on a pty to the board) on
+// its own thread while the calling thread keeps the rig's loop serving (ARCHITECTURE "Time is
+// virtual"). Over TCP time stays paused unless the module waits on the board for the client; over
+// RTU the board's side needs the bus and its timers, so time runs while the client waits.
 #include <modbus/modbus.h>
 
 #include <chrono>
@@ -15,16 +17,23 @@
 
 namespace harness {
 
+struct ClientEndpoint {
+    std::string rtu_path;  // empty: Modbus TCP to the module on 127.0.0.1
+};
+
 template <typename Fn>
-auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>(nullptr))) {
-    auto job = std::async(std::launch::async, [&rig, fn] {
-        modbus_t* ctx = modbus_new_tcp("127.0.0.1", rig.modbus_tcp_port());
-        if (!ctx) throw std::runtime_error("modbus_new_tcp failed");
-        modbus_set_slave(ctx, rig.config().rs485_address);
+auto with_client(harness::Rig& rig, const ClientEndpoint& endpoint, Fn fn) -> decltype(fn(static_cast<modbus_t*>(nullptr))) {
+    const bool rtu = !endpoint.rtu_path.empty();
+    const int port = rtu ? 0 : rig.modbus_tcp_port();
+    const int unit = rig.config().rs485_address;
+    auto job = std::async(std::launch::async, [endpoint, rtu, port, unit, fn] {
+        modbus_t* ctx = rtu ? modbus_new_rtu(endpoint.rtu_path.c_str(), 19200, 'N', 8, 1) : modbus_new_tcp("127.0.0.1", port);
+        if (!ctx) throw std::runtime_error("cannot make a libmodbus context");
+        modbus_set_slave(ctx, unit);
         modbus_set_response_timeout(ctx, 5, 0);
         if (modbus_connect(ctx) != 0) {
             modbus_free(ctx);
-            throw std::runtime_error("cannot connect to the rig's Modbus TCP port");
+            throw std::runtime_error(rtu ? "cannot open " + endpoint.rtu_path : "cannot connect to the rig's Modbus TCP port");
         }
         struct Closer {
             modbus_t* c;
@@ -35,8 +44,22 @@ auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>
         } closer{ctx};
         return fn(ctx);
     });
-    rig.serve_until([&] { return job.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; });
+    auto ready = [&] { return job.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; };
+    if (rtu) {
+        while (!ready()) {
+            rig.io().poll();
+            rig.advance(std::chrono::milliseconds(1));
+            rig.io().run_one_for(std::chrono::microseconds(200));
+        }
+    } else {
+        rig.serve_until(ready);
+    }
     return job.get();
+}
+
+template <typename Fn>
+auto with_client(harness::Rig& rig, Fn fn) -> decltype(fn(static_cast<modbus_t*>(nullptr))) {
+    return with_client(rig, ClientEndpoint{}, fn);
 }
 
 // A started rig on the built-in load in analytic fidelity, polled for 3 s so every block is read.

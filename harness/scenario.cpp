@@ -9,6 +9,7 @@
 #include "meter/wiring.hpp"
 #include "modbus/pdu.hpp"
 #include "modbus_client.hpp"
+#include "rtu_transports.hpp"
 
 namespace harness {
 
@@ -108,7 +109,8 @@ struct Failure : std::runtime_error {
 
 class Runner {
 public:
-    Runner(const Scenario& s, Rig& rig, ScenarioResult& result) : s_(s), rig_(rig), result_(result) {}
+    Runner(const Scenario& s, Rig& rig, ScenarioResult& result, ClientEndpoint endpoint)
+        : s_(s), rig_(rig), result_(result), endpoint_(std::move(endpoint)) {}
 
     void run() {
         for (const auto& step : s_.steps) {
@@ -166,7 +168,7 @@ private:
                 rig_.advance(half);
             }
         } else if (k == "relay") {
-            const int rc = with_client(rig_, [&](modbus_t* m) {
+            const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) {
                 return modbus_write_bit(m, a["index"].get<int>() - 1, a["on"].get<bool>() ? 1 : 0);
             });
             if (rc != 1) fail("FC05 on RO" + std::to_string(a["index"].get<int>()) + " failed");
@@ -185,13 +187,13 @@ private:
         } else if (k == "clock_set") {
             std::vector<std::uint16_t> regs;
             for (const char* f : {"year", "month", "day", "hour", "minute", "second"}) regs.push_back(a[f].get<std::uint16_t>());
-            const int rc = with_client(rig_, [&](modbus_t* m) { return modbus_write_registers(m, 0x0180, 6, regs.data()); });
+            const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) { return modbus_write_registers(m, 0x0180, 6, regs.data()); });
             if (rc != 6) fail("FC16 to the clock registers failed: " + std::string(modbus_strerror(errno)));
         } else if (k == "read") {
             read(a);
         } else if (k == "write") {
             std::vector<std::uint16_t> values = a["values"].get<std::vector<std::uint16_t>>();
-            const int code = with_client(rig_, [&](modbus_t* m) {
+            const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
                 return exception_of(modbus_write_registers(m, a["address"].get<int>(), static_cast<int>(values.size()), values.data()));
             });
             const int want = a.value("expect_exception", 0);
@@ -226,7 +228,7 @@ private:
         const int count = a.value("count", type == "uint16" ? 1 : 2);
         std::vector<std::uint16_t> regs(static_cast<std::size_t>(std::max(count, 1)));
         std::vector<std::uint8_t> bits(static_cast<std::size_t>(std::max(count, 1)));
-        const int code = with_client(rig_, [&](modbus_t* m) {
+        const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
             int rc = 0;
             if (fn == 1) rc = modbus_read_bits(m, address, count, bits.data());
             else if (fn == 2) rc = modbus_read_input_bits(m, address, count, bits.data());
@@ -240,8 +242,10 @@ private:
                 if (modbus_send_raw_request(m, req, sizeof req) < 0) return -1;
                 const int n = modbus_receive_confirmation(m, rsp);
                 if (n <= 0) return -1;
-                if (rsp[7] & 0x80) return static_cast<int>(rsp[8]);
-                for (int i = 0; i < count && 9 + 2 * i + 1 < n; ++i) regs[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>((rsp[9 + 2 * i] << 8) | rsp[10 + 2 * i]);
+                const int h = modbus_get_header_length(m);  // 7 over TCP (MBAP), 1 over RTU (address)
+                if (rsp[h] & 0x80) return static_cast<int>(rsp[h + 1]);
+                for (int i = 0; i < count && h + 3 + 2 * i < n; ++i)
+                    regs[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>((rsp[h + 2 + 2 * i] << 8) | rsp[h + 3 + 2 * i]);
                 return 0;
             }
             return exception_of(rc);
@@ -265,7 +269,7 @@ private:
         const std::string q = a["quantity"].get<std::string>();
         const int address = q == "V" ? 0x2002 : 0x2100 + 12 * (ch - 1) + (q == "P" ? 2 : 0);
         std::vector<std::uint16_t> regs(2);
-        const int rc = with_client(rig_, [&](modbus_t* m) { return modbus_read_registers(m, address, 2, regs.data()); });
+        const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) { return modbus_read_registers(m, address, 2, regs.data()); });
         if (rc != 2) fail("reading register " + std::to_string(address) + " failed");
         double measured = modbus::get_float(regs, 0);
         double truth = 0;
@@ -304,6 +308,7 @@ private:
     Rig& rig_;
     ScenarioResult& result_;
     const Step* step_ = nullptr;
+    ClientEndpoint endpoint_;
 };
 
 }  // namespace
@@ -311,8 +316,8 @@ private:
 Scenario parse_scenario(const json& doc, const std::string& file) {
     if (!doc.is_object()) bad(file, "(top)", "must be an object");
     for (const auto& [k, v] : doc.items())
-        if (k != "id" && k != "intent" && k != "tags" && k != "rig" && k != "steps")
-            bad(file, k, "is not a scenario field: id, intent, tags, rig, steps");
+        if (k != "id" && k != "intent" && k != "tags" && k != "rig" && k != "steps" && k != "transports")
+            bad(file, k, "is not a scenario field: id, intent, tags, rig, transports, steps");
     Scenario s;
     s.file = file;
     if (!doc.contains("id") || !doc["id"].is_string()) bad(file, "id", "is required: a dotted id such as conformance.modbus_tcp.illegal_address");
@@ -336,6 +341,21 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     if (!doc.contains("steps") || !doc["steps"].is_array() || doc["steps"].empty()) bad(file, "steps", "is required: a non-empty array");
     for (std::size_t i = 0; i < doc["steps"].size(); ++i)
         s.steps.push_back(parse_step(doc["steps"][i], "steps[" + std::to_string(i) + "]", file));
+    if (doc.contains("transports")) {
+        const auto& t = doc["transports"];
+        if (!t.is_array() || t.empty()) bad(file, "transports", "must be a non-empty array of tcp, rtu-bus, rtu-pty");
+        s.transports.clear();
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if (t[i] != "tcp" && t[i] != "rtu-bus" && t[i] != "rtu-pty")
+                bad(file, "transports[" + std::to_string(i) + "]", "must be tcp, rtu-bus or rtu-pty");
+            s.transports.push_back(t[i]);
+        }
+        // Over RTU the client talks to the board: there is no module data model to check.
+        for (const auto& st : s.steps)
+            if (s.transports != std::vector<std::string>{"tcp"} &&
+                (st.kind == "reading" || st.kind == "wait_until" || st.kind == "module_reboot" || st.kind == "accuracy"))
+                bad(file, st.path + "." + st.kind, "needs the module: use it in a tcp-only scenario");
+    }
     return s;
 }
 
@@ -351,9 +371,9 @@ Scenario load_scenario(const std::string& file) {
     return parse_scenario(doc, file);
 }
 
-ScenarioResult run_scenario(const Scenario& s, std::optional<std::uint64_t> seed, std::uint16_t port) {
+ScenarioResult run_scenario(const Scenario& s, const std::string& transport, std::optional<std::uint64_t> seed, std::uint16_t port) {
     ScenarioResult result;
-    result.id = s.id;
+    result.id = s.transports.size() > 1 || transport != "tcp" ? s.id + "[" + transport + "]" : s.id;
     result.file = s.file;
     RigConfig config = parse_config(s.rig);
     if (seed) config.seed = *seed;
@@ -361,10 +381,17 @@ ScenarioResult run_scenario(const Scenario& s, std::optional<std::uint64_t> seed
     result.seed = config.seed;
     try {
         Rig rig(config);
-        rig.start();
+        std::unique_ptr<RtuTransport> rtu;
+        ClientEndpoint endpoint;
+        if (transport == "tcp") {
+            rig.start();
+        } else {
+            rtu = std::make_unique<RtuTransport>(rig, transport == "rtu-bus" ? RtuTransport::Kind::bus : RtuTransport::Kind::pty);
+            endpoint.rtu_path = rtu->path();
+        }
         const auto start = rig.now();
         try {
-            Runner(s, rig, result).run();
+            Runner(s, rig, result, endpoint).run();
             result.passed = true;
         } catch (const Failure& f) {
             result.failure = f.what();

@@ -30,6 +30,9 @@ struct Scenario {
     std::vector<std::string> tags;
     nlohmann::json rig;  // the rig config (acurev-sim --config schema)
     std::vector<Step> steps;
+    // Which client the checks use: "tcp" (the module's Modbus TCP server), "rtu-bus" (libmodbus RTU
+    // on the virtual RS-485 bus to the board) or "rtu-pty" (libmodbus RTU on the board's pty).
+    std::vector<std::string> transports{"tcp"};
 };
 
 Scenario load_scenario(const std::string& file);
@@ -58,7 +61,8 @@ struct ScenarioResult {
     std::vector<AccuracyRow> accuracy;
 };
 
-// Runs a scenario on its own rig; the Modbus TCP device port is `port` (2000-5999).
-ScenarioResult run_scenario(const Scenario& s, std::optional<std::uint64_t> seed, std::uint16_t port);
+// Runs a scenario over one of its transports on its own rig; the Modbus TCP device port is `port`
+// (2000-5999). The result's id is the scenario's, with "[transport]" when it has several.
+ScenarioResult run_scenario(const Scenario& s, const std::string& transport, std::optional<std::uint64_t> seed, std::uint16_t port);
 
 }  // namespace harness

@@ -76,13 +76,15 @@ int main(int argc, char** argv) {
         std::vector<harness::Scenario> all;
         for (const auto& f : scenario_files(paths)) all.push_back(harness::load_scenario(f));  // a bad file stops the run
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-        std::vector<harness::Scenario> chosen;
+        // The unit of work is a scenario over one of its transports.
+        std::vector<std::pair<const harness::Scenario*, std::string>> chosen;
         std::size_t index = 0;
-        for (auto& s : all) {
+        for (const auto& s : all) {
             if (fnmatch(filter.c_str(), s.id.c_str(), 0) != 0) continue;
             if (!tags.empty() && std::none_of(s.tags.begin(), s.tags.end(), [&](const auto& t) { return tags.count(t) > 0; })) continue;
             // Sharding by position in the sorted, filtered list: disjoint parts that cover it all.
-            if (static_cast<int>(index++ % static_cast<std::size_t>(shards)) == shard - 1) chosen.push_back(std::move(s));
+            for (const auto& t : s.transports)
+                if (static_cast<int>(index++ % static_cast<std::size_t>(shards)) == shard - 1) chosen.emplace_back(&s, t);
         }
         const bool tty = ::isatty(STDOUT_FILENO) != 0;
         std::vector<harness::ScenarioResult> results(chosen.size());
@@ -96,7 +98,7 @@ int main(int argc, char** argv) {
                 harness::ScenarioResult r;
                 for (int attempt = 0; attempt < 20; ++attempt) {
                     const auto port = static_cast<std::uint16_t>(2000 + (base - 2000 + static_cast<int>(i) * 13 + attempt * 101) % 4000);
-                    r = harness::run_scenario(chosen[i], seed_opt->count() ? std::optional<std::uint64_t>(seed) : std::nullopt, port);
+                    r = harness::run_scenario(*chosen[i].first, chosen[i].second, seed_opt->count() ? std::optional<std::uint64_t>(seed) : std::nullopt, port);
                     if (r.failure.find("already in use") == std::string::npos) break;
                 }
                 results[i] = r;
