@@ -53,6 +53,8 @@ std::optional<Exception> Firmware::check_write(const modbus::Request& r) const {
     const acurev::Block* b = acurev::find_block(r.address, r.count);
     if (!b || b->access == acurev::Access::read_only) return Exception::illegal_data_address;
     if (b->start == blocks::clock.start) return std::nullopt;  // the board checks the date itself
+    if (b->start == blocks::commands.start)
+        return acurev::check_command_write(r.address, r.registers) ? std::optional(Exception::illegal_data_value) : std::nullopt;
     for (std::uint16_t i = 0; i < r.count; ++i)
         if (!acurev::find_setting(static_cast<std::uint16_t>(r.address + i))) return Exception::illegal_data_address;
     const hal::Time now = hal_.scheduler.now();
@@ -117,6 +119,7 @@ void Firmware::handle(const modbus::Request& r, std::function<void(modbus::Respo
 }
 
 void Firmware::after_board_write(const modbus::Request& r) {
+    if (acurev::blocks::commands.contains(r.address, static_cast<std::uint16_t>(r.registers.size()))) return;
     // The module follows the board's RS-485 settings so it keeps talking to it.
     nlohmann::json changes = nlohmann::json::object();
     for (std::uint16_t i = 0; i < r.registers.size(); ++i) {

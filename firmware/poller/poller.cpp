@@ -32,20 +32,35 @@ void Poller::begin_cycle() {
     ++stats_.cycles;
     answered_in_cycle_ = 0;
     plan_.clear();
-    auto add = [&](const acurev::Block& b) { plan_.push_back({modbus::Function::read_holding_registers, b.start, b.count}); };
-    if (need_info_) add(blocks::device_info);
-    add(blocks::system_realtime);
-    add(blocks::channel_realtime);
-    add(blocks::user_realtime);
+    auto add = [](std::vector<Read>& to, const acurev::Block& b) {
+        to.push_back({modbus::Function::read_holding_registers, b.start, b.count});
+    };
+    // Slow blocks (settings, clock, energy, demand, counters) are read a slice per cycle, so a
+    // slow or noisy line never holds the real-time blocks back.
+    if (slow_.empty() && (need_info_ || stats_.cycles % static_cast<std::uint64_t>(options_.slow_every) == 1)) {
+        for (const auto* b : {&blocks::meter_settings, &blocks::rs485, &blocks::clock, &blocks::energy_kwh, &blocks::tou_energy,
+                              &blocks::di_counters, &blocks::demand})
+            add(slow_, *b);
+    }
+    if (need_info_) add(plan_, blocks::device_info);
+    add(plan_, blocks::system_realtime);
+    add(plan_, blocks::channel_realtime);
+    add(plan_, blocks::user_realtime);
     plan_.push_back({modbus::Function::read_coils, 0, acurev::coil_count});
     plan_.push_back({modbus::Function::read_discrete_inputs, 0, acurev::discrete_input_count});
-    if (need_info_ || stats_.cycles % static_cast<std::uint64_t>(options_.slow_every) == 1) {
-        add(blocks::meter_settings);
-        add(blocks::rs485);
-        add(blocks::clock);
-        add(blocks::energy_kwh);
-        add(blocks::tou_energy);
-        add(blocks::di_counters);
+    // On a noisy line (small reads) the slice shrinks with the read size: real-time blocks first.
+    int budget = std::max<int>(chunk_, options_.slow_registers_per_cycle * chunk_ / 125);
+    while (budget > 0 && !slow_.empty()) {
+        Read r = slow_.front();
+        const auto take = static_cast<std::uint16_t>(std::min<int>(budget, r.count));
+        plan_.push_back({r.function, r.address, take});
+        budget -= take;
+        if (take == r.count) {
+            slow_.erase(slow_.begin());
+        } else {
+            slow_.front().address = static_cast<std::uint16_t>(r.address + take);
+            slow_.front().count = static_cast<std::uint16_t>(r.count - take);
+        }
     }
     next_ = 0;
     next_read();
@@ -128,7 +143,9 @@ void Poller::write_registers(std::uint16_t address, std::vector<std::uint16_t> v
     modbus::Request req{modbus::Function::write_multiple_registers, address, n, std::move(values), {}};
     master_.submit(slave_(), req, [this, req, done = std::move(done)](const TransactionResult& res) {
         // Mirror what the board accepted at once, so a read after the write sees it.
-        if (res.response && !res.response->exception) model_.store_registers(req.address, req.registers, scheduler_.now());
+        // Commands act and read 0: only settings are mirrored.
+        if (res.response && !res.response->exception && !acurev::blocks::commands.contains(req.address, req.count))
+            model_.store_registers(req.address, req.registers, scheduler_.now());
         done(res);
     }, true);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Polls the board's blocks into the data model and forwards Modbus TCP writes to it.
-// Real-time blocks every `interval`; settings, clock, energy and counters every
-// `slow_every` cycles; device information at start and whenever the board comes back.
+// Real-time blocks every `interval`; settings, clock, energy, demand and counters start again every
+// `slow_every` cycles and are read a slice per cycle; device information at start and whenever the
+// board comes back.
 // Read size adapts to the line: halved after corrupt replies (down to 8 registers), doubled again
 // after a run of clean ones, so a noisy line still refreshes every block.
 #include <cstdint>
@@ -16,6 +17,7 @@ namespace fw {
 struct PollerOptions {
     hal::Duration interval{1'000'000'000};
     int slow_every = 10;
+    int slow_registers_per_cycle = 384;  // slow blocks are read this much per cycle
     hal::Duration backoff_max{8'000'000'000};  // when the board stops answering, cycles space out up to this
 };
 
@@ -60,6 +62,7 @@ private:
     bool running_ = false;
     bool need_info_ = true;
     std::vector<Read> plan_;
+    std::vector<Read> slow_;  // slow blocks still to read, a slice per cycle
     std::size_t next_ = 0;
     std::uint16_t chunk_ = 125;
     int clean_run_ = 0;

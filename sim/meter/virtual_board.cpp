@@ -115,6 +115,11 @@ void VirtualBoard::apply_settings() {
         fe.ct_primary[static_cast<std::size_t>(ch)] = setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
     engine_->set_front_end(fe);
     engine_->set_element_voltages(wiring_.element);
+    const std::array<std::uint16_t, 3> d{setting(s::demand_method), setting(s::demand_interval), setting(s::demand_subinterval)};
+    if (d != demand_settings_) {
+        demand_.configure(static_cast<DemandMethod>(d[0]), d[1], d[2]);
+        demand_settings_ = d;
+    }
 }
 
 void VirtualBoard::set_fidelity(Fidelity f) { engine_->set_fidelity(f); }
@@ -180,6 +185,7 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     put(sys, blocks::system_realtime, rt::v_ln_avg, vln_sum / 3);
     put(sys, blocks::system_realtime, rt::v_ll_avg, vll_sum / 3);
 
+    std::array<PowerValues, current_inputs> channel_values{};
     std::array<PowerSum, 3> phase{};
     std::array<PowerSum, user_channels> users{};
     PowerSum system;
@@ -188,6 +194,7 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     for (int ch = 0; ch < current_inputs; ++ch) {
         const auto c = static_cast<std::size_t>(ch);
         const PowerValues v = power_values(w.element[c], conv);
+        channel_values[c] = v;
         const std::uint16_t base = static_cast<std::uint16_t>(rt::channel_base + rt::channel_stride * ch);
         put(chan, blocks::channel_realtime, base, w.current[c].rms);
         put(chan, blocks::channel_realtime, static_cast<std::uint16_t>(base + 2), v.p / 1000);
@@ -239,6 +246,22 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
         put(user, blocks::user_realtime, static_cast<std::uint16_t>(base + 8), static_cast<double>(v.nature));
     }
 
+    // Demand items in register order (register map 1.5), in kW, kvar, kVA and A.
+    std::vector<double> dv;
+    dv.reserve(DemandCalculator::items);
+    dv.insert(dv.end(), {total.p / 1000, total.q / 1000, total.s / 1000});
+    for (std::size_t p = 0; p < 3; ++p) {
+        const PowerValues v = phase[p].values(conv);
+        dv.insert(dv.end(), {phase_current[p], v.p / 1000, v.q / 1000, v.s / 1000});
+    }
+    for (std::size_t c = 0; c < current_inputs; ++c)
+        dv.insert(dv.end(), {w.current[c].rms, channel_values[c].p / 1000, channel_values[c].q / 1000, channel_values[c].s / 1000});
+    for (int u = 0; u < user_channels; ++u) {
+        const PowerValues v = u < wiring_.users ? users[static_cast<std::size_t>(u)].values(conv) : PowerValues{};
+        dv.insert(dv.end(), {v.p / 1000, v.q / 1000, v.s / 1000});
+    }
+    publish_demand(w, dv);
+
     // Energy registers: uint32 in 0.1 kWh (register map 1.4), truncated so a register never runs ahead.
     auto tenth_kwh = [](double wh) { return static_cast<std::uint32_t>(std::floor(wh / 100.0)); };
     auto& kwh = block_image(blocks::energy_kwh);
@@ -252,6 +275,21 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     for (std::size_t col = 0; col < 4; ++col) modbus::put_u32(tou, 2 * col, tenth_kwh(energy_wh_[18 + col]));
 
     publish_clock();
+}
+
+void VirtualBoard::publish_demand(const WindowMeasurement& w, const std::vector<double>& values) {
+    demand_.feed(w.start + clock_offset_, w.end + clock_offset_, values);
+    auto& img = block_image(blocks::demand);
+    for (int i = 0; i < DemandCalculator::items; ++i) {
+        const auto& it = demand_.item(i);
+        const auto at = static_cast<std::size_t>(9 * i);
+        modbus::put_float(img, at, static_cast<float>(it.present));
+        modbus::put_float(img, at + 2, static_cast<float>(it.predicted));
+        modbus::put_float(img, at + 4, static_cast<float>(it.peak));
+        std::uint16_t t[3];
+        pack_demand_time(it.peak_time, t);
+        std::copy(t, t + 3, img.begin() + static_cast<std::ptrdiff_t>(at + 6));
+    }
 }
 
 void VirtualBoard::publish_clock() {
@@ -315,6 +353,11 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
             return Exception::illegal_data_value;
         clock_offset_ = std::chrono::seconds(t) - std::chrono::duration_cast<std::chrono::seconds>(scheduler_.now());
         publish_clock();
+        return std::nullopt;
+    }
+    if (b->start == blocks::commands.start) {
+        if (acurev::check_command_write(address, values)) return Exception::illegal_data_value;
+        demand_.reset_peaks();  // 0x0B00: demand reset (the only command so far)
         return std::nullopt;
     }
     for (std::uint16_t i = 0; i < n; ++i)

@@ -12,6 +12,7 @@
 
 #include "acurev/board_map.hpp"
 #include "hal/clock.hpp"
+#include "meter/demand.hpp"
 #include "meter/measurement.hpp"
 #include "meter/rtu_slave.hpp"
 #include "meter/wiring.hpp"
@@ -68,6 +69,7 @@ public:
     const WindowMeasurement& last_window() const { return last_; }
     std::uint64_t windows_measured() const { return windows_; }
     const RtuSlave& rtu() const { return *rtu_; }
+    const DemandCalculator& demand() const { return demand_; }
 
     // modbus::RegisterSpace (the register map).
     std::optional<modbus::Exception> read_bits(modbus::Function f, std::uint16_t address, std::uint16_t count,
@@ -83,6 +85,7 @@ private:
     void on_window();
     void publish(const WindowMeasurement& w);
     void publish_clock();
+    void publish_demand(const WindowMeasurement& w, const std::vector<double>& values);
     void apply_settings();
     void write_clock(const std::vector<std::uint16_t>& regs);
     std::vector<std::uint16_t>& block_image(const acurev::Block& b);
@@ -102,6 +105,8 @@ private:
     hal::Duration clock_offset_{0};
     hal::sim::SimDigitalIo io_;
     std::array<std::uint32_t, 18> pulse_counts_{};
+    DemandCalculator demand_;
+    std::array<std::uint16_t, 3> demand_settings_{};  // method, interval, sub-interval in force
     // Energy import accumulators, Wh: channels 0..17, phases 18..20, system 21, users 22..30.
     std::array<double, 31> energy_wh_{};
 };

@@ -43,7 +43,7 @@ def test_reads_published_blocks_and_manual_example(sim):
 
 def test_documented_exceptions(sim):
     c = client(sim)
-    r = c.read_holding_registers(0x3000, 2, slave=1)
+    r = c.read_holding_registers(0x3800, 2, slave=1)
     assert r.isError() and r.exception_code == 2
     r = c.read_holding_registers(0x2000, 126, slave=1)
     assert r.isError() and r.exception_code == 3

@@ -59,7 +59,7 @@ TEST_CASE("documented exceptions: unknown address 02; unknown function 01; count
     auto codes = with_client(rig, [](modbus_t* m) {
         std::vector<std::uint16_t> r(130);
         std::array<int, 6> out{};
-        out[0] = exception_of(modbus_read_registers(m, 0x3000, 2, r.data()));
+        out[0] = exception_of(modbus_read_registers(m, 0x3800, 2, r.data()));
         out[1] = exception_of(modbus_read_registers(m, 0x2040, 4, r.data()));  // runs past the block
         // FC 0x2B (encapsulated interface) is not offered: exception 01.
         const std::uint8_t raw[] = {1, 0x2B, 0x0E, 0x01, 0x00};

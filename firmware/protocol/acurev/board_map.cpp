@@ -7,10 +7,10 @@ namespace acurev {
 
 namespace {
 
-constexpr std::array all_blocks{blocks::device_info,      blocks::clock,           blocks::meter_settings,
-                                blocks::rs485,            blocks::system_realtime, blocks::channel_realtime,
-                                blocks::user_realtime,    blocks::energy_kwh,      blocks::tou_energy,
-                                blocks::di_counters};
+constexpr std::array all_blocks{blocks::device_info,   blocks::clock,           blocks::meter_settings,
+                                blocks::rs485,         blocks::commands,        blocks::system_realtime,
+                                blocks::channel_realtime, blocks::user_realtime, blocks::energy_kwh,
+                                blocks::demand,        blocks::tou_energy,      blocks::di_counters};
 
 std::vector<SettingDef> make_settings() {
     std::vector<SettingDef> s = {
@@ -81,6 +81,14 @@ const SettingDef* find_setting(std::uint16_t address) {
     for (const auto& d : board_settings())
         if (d.address == address) return &d;
     return nullptr;
+}
+
+std::optional<std::string> check_command_write(std::uint16_t address, std::span<const std::uint16_t> values) {
+    if (!blocks::commands.contains(address, static_cast<std::uint16_t>(values.size())))
+        return "register " + std::to_string(address) + " is not a command";
+    for (const auto v : values)
+        if (v != 1) return "command value " + std::to_string(v) + " is out of range: 1 (act)";
+    return std::nullopt;
 }
 
 std::optional<std::string> check_settings_write(std::uint16_t address, std::span<const std::uint16_t> values,

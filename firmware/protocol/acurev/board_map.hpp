@@ -38,6 +38,9 @@ inline constexpr Block system_realtime{"system real-time", 0x2000, 66, Access::r
 inline constexpr Block channel_realtime{"input channel real-time", 0x2100, 216, Access::read_only, Origin::published};
 inline constexpr Block user_realtime{"user channel real-time", 0x21D8, 90, Access::read_only, Origin::published};
 inline constexpr Block energy_kwh{"active energy import", 0x2500, 0x253E - 0x2500, Access::read_only, Origin::published};
+inline constexpr Block demand{"demand", 0x2D00, 0x3102 - 0x2D00, Access::read_only, Origin::published};
+// Designed: command registers of the Management page (write 1 to act; reads 0).
+inline constexpr Block commands{"commands", 0x0B00, 1, Access::read_write, Origin::designed};
 }  // namespace blocks
 
 // Every register block of the map, in address order.
@@ -83,7 +86,11 @@ constexpr std::uint16_t demand_method = 0x080A, demand_interval = 0x080B, demand
                         ct_type = 0x080D, var_method = 0x0835, pf_convention = 0x0836, rated_voltage = 0x0887,
                         wiring = 0x0888, ct_primary_first = 0x0889, rs485_address = 0x0A00, rs485_baud = 0x0A01,
                         rs485_parity = 0x0A02;
+constexpr std::uint16_t demand_reset = 0x0B00;  // write 1: clear every demand peak
 }
+
+// Commands (0x0B00): each register takes 1 ("do it"); anything else is refused.
+std::optional<std::string> check_command_write(std::uint16_t address, std::span<const std::uint16_t> values);
 
 // Checks a write of `values` at `address` against the map, given the image of the settings as they
 // are now (for cross-field rules). Returns an error naming the field, the value and the range.
