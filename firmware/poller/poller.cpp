@@ -106,10 +106,10 @@ void Poller::on_read(const Read& r, const TransactionResult& res) {
         ++stats_.reads_failed;
         if (res.response || res.corrupt_seen) ++answered_in_cycle_;  // an exception or a garbled reply: someone is there
         clean_run_ = 0;
-        // A chunk lost to a noisy line is asked again once in this cycle rather than left for the next.
-        if (!res.response && res.corrupt_seen && !r.retried) {
+        // A chunk lost to a noisy line is asked again (up to 3 times) in this cycle rather than left for the next.
+        if (!res.response && res.corrupt_seen && r.asked < 3) {
             Read again = r;
-            again.retried = true;
+            ++again.asked;
             plan_.insert(plan_.begin() + static_cast<std::ptrdiff_t>(next_), again);
         }
     }

@@ -47,7 +47,7 @@ private:
         modbus::Function function;
         std::uint16_t address;
         std::uint16_t count;
-        bool retried = false;
+        int asked = 0;  // times this chunk was asked again in this cycle
     };
     void begin_cycle();
     void next_read();
