@@ -75,3 +75,22 @@ def test_same_seed_same_readings_and_bad_config_is_refused():
     assert run(5) != run(6)
     with pytest.raises(ValueError, match=r"channels\[0\]\.pf"):
         acurev_sim.Rig({"channels": [{"channel": 1, "pf": 2}]})
+
+
+def test_load_step_then_15_minutes_demand_through_pymodbus_and_readings():
+    with acurev_sim.Rig(ONE_LOAD) as rig:
+        rig.advance(5)
+        rig.set_current(1, 50.0, pf=1.0)  # an 11 kW step at 00:00:05
+        rig.advance(15 * 60 + 55)           # 00:16:00: the rolling 15/5-min demand updated at 00:15:00
+        expected = 11.0 * 895 / 900         # mean of the three 5-minute sub-intervals
+        c = tcp(rig)
+        regs = c.read_holding_registers(0x2D00, 9, slave=rig.unit_id).registers
+        c.close()
+        assert f32(regs[0:2]) == pytest.approx(expected, rel=5e-4)
+        assert f32(regs[4:6]) == pytest.approx(expected, rel=5e-4)          # the peak so far
+        assert regs[6:9] == [(26 << 8) | 1, (1 << 8) | 0, (15 << 8) | 0]     # at 2026-01-01 00:15:00
+        r = rig.readings()
+        assert r["DMD_P_kW"]["value"] == pytest.approx(f32(regs[0:2]))
+        assert r["MAX_DMD_P_kW"]["value"] == pytest.approx(f32(regs[4:6]))
+        assert r["DMD_P001_kW"]["value"] == pytest.approx(expected, rel=5e-4)
+        assert r["DMD_I001_A"]["value"] == pytest.approx(50.0 * 895 / 900, rel=5e-4)

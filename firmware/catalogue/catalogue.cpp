@@ -119,6 +119,49 @@ std::vector<Parameter> build() {
         b.add("energy.kwh.user" + std::to_string(u), "User Channel s" + std::to_string(u) + " Active Energy Import", "kWh",
               DataType::uint32, 0.1, static_cast<std::uint16_t>(e + 0x2C + 2 * (u - 1)), "EPs" + std::to_string(u) + "_IMP_kWh",
               group_energy);
+    // Demand (register map 1.5): per item present, predicted and peak (float32); the peak time's
+    // 3 registers follow each record (+6..+8). Keys as the WEB2 emits them: DMD_P_kW, DMD_Pa_kW,
+    // DMD_Ia_A, DMD_P001_kW, DMD_I001_A, DMD_Ps1_kW (web2-formats.md §2); PRED_/MAX_ by analogy.
+    {
+        std::uint16_t reg = acurev::blocks::demand.start;
+        auto item = [&](const std::string& id, const std::string& name, const std::string& unit, const std::string& key) {
+            const char* const part_id[3] = {"", ".predicted", ".peak"};
+            const char* const part_name[3] = {"", "Predicted ", "Peak "};
+            const char* const part_key[3] = {"", "PRED_", "MAX_"};
+            for (int k = 0; k < 3; ++k)
+                b.add("demand." + id + part_id[k], std::string(part_name[k]) + name + " Demand", unit, DataType::float32, 1.0,
+                      static_cast<std::uint16_t>(reg + 2 * k), part_key[k] + key, group_demand);
+            reg = static_cast<std::uint16_t>(reg + 9);
+        };
+        const struct {
+            const char* id;
+            const char* name;
+            const char* unit;
+            const char* key;
+        } pqs[] = {{"p", "Active Power", "kW", "P%s_kW"}, {"q", "Reactive Power", "kvar", "Q%s_kvar"}, {"s", "Apparent Power", "kVA", "S%s_kVA"}};
+        const struct {
+            const char* id;
+            const char* name;
+            const char* unit;
+            const char* key;
+        } current{"i", "Current", "A", "I%s_A"};
+        for (const auto& q : pqs) item(std::string("sys.") + q.id, std::string("System ") + q.name, q.unit, "DMD_" + key_of(q.key, ""));
+        for (int p = 0; p < 3; ++p) {
+            const std::string tag = phase_letter[p];
+            item("phase_" + tag + ".i", std::string("Phase ") + phase_upper[p] + " Current", "A", "DMD_" + key_of(current.key, tag));
+            for (const auto& q : pqs)
+                item("phase_" + tag + "." + q.id, std::string("Phase ") + phase_upper[p] + " " + q.name, q.unit, "DMD_" + key_of(q.key, tag));
+        }
+        for (int ch = 1; ch <= 18; ++ch) {
+            item("ch" + two(ch) + ".i", "Input Channel " + std::to_string(ch) + " Current", "A", "DMD_" + key_of(current.key, three(ch)));
+            for (const auto& q : pqs)
+                item("ch" + two(ch) + "." + q.id, "Input Channel " + std::to_string(ch) + " " + q.name, q.unit, "DMD_" + key_of(q.key, three(ch)));
+        }
+        for (int u = 1; u <= 9; ++u)
+            for (const auto& q : pqs)
+                item("user" + std::to_string(u) + "." + q.id, "User Channel s" + std::to_string(u) + " " + q.name, q.unit,
+                     "DMD_" + key_of(q.key, "s" + std::to_string(u)));
+    }
     // Current-month energy at 0x4000 (designed), row "total" per phase and system.
     const std::uint16_t t = acurev::blocks::tou_energy.start;
     const char* const col[4] = {"a", "b", "c", "sys"};
@@ -196,6 +239,12 @@ std::string Catalogue::markdown() const {
        << "- Device information 0x0100: model ASCII (16 regs), serial ASCII (8), hardware version x100, firmware version x100,\n"
        << "  release year, month, day, seal status.\n"
        << "- Clock 0x0180: year, month, day, hour, minute, second, weekday (0 = Sunday), UTC; write with FC16.\n"
+       << "- Demand 0x2D00 (published layout): 9 registers per item: present, predicted, peak (float32), peak time packed as\n"
+       << "  (year - 2000, month), (day, hour), (minute, second) of the board clock at the update that set the peak. Sliding\n"
+       << "  updates every second, rolling every sub-interval, fixed every clock-aligned interval, thermal every second\n"
+       << "  (tau = interval / ln 10). Predicted = (energy so far in the clock-aligned interval + present rate x time left) /\n"
+       << "  interval. Method, interval and sub-interval: 0x080A-0x080C.\n"
+       << "- Commands 0x0B00 (designed): write 1 to reset every demand peak; reads 0.\n"
        << "- Wiring 0x0888: users group consecutive input channels: 3LN and high-leg delta 3 channels (s1-s6), 2LN, 2LL and\n"
        << "  2LN/Network 2 channels (s1-s9), 1LN one channel (s1-s9 = channels 1-9). Channel n is on phase A, B, C in turn\n"
        << "  (1LN, 3LN, high-leg, Network); 2LN puts each user's legs on Va and Vb; 2LL measures the first channel with Vab\n"
