@@ -146,6 +146,18 @@ public:
         f.disconnected = disconnected;
     }
 
+    harness::Rig::Snapshot snapshot() {
+        check_open();
+        Paused p(*this);
+        return rig_->snapshot();
+    }
+
+    void restore(const harness::Rig::Snapshot& s) {
+        check_open();
+        Paused p(*this);
+        rig_->restore(s);
+    }
+
     double now() const { return static_cast<double>(rig_->now().count()) * 1e-9; }
     int modbus_port() const { return rig_->modbus_tcp_port(); }
     int unit_id() const { return rig_->config().rs485_address; }
@@ -194,6 +206,7 @@ private:
 PYBIND11_MODULE(acurev_sim, m) {
     m.doc() = "The AcuRev 2100 rig: virtual board, RS-485 bus and WEB2 firmware under one virtual clock.";
     py::register_exception<harness::ConfigError>(m, "ConfigError", PyExc_ValueError);
+    py::class_<harness::Rig::Snapshot>(m, "Snapshot", "The rig's control faces at one instant (Rig.snapshot()).");
     py::class_<PyRig>(m, "Rig", "A virtual AcuRev 2100 (board + bus + firmware). Use it as a context manager.")
         .def(py::init<const py::object&, std::optional<int>>(), py::arg("config") = py::none(), py::arg("modbus_port") = py::none(),
              "Builds the rig from a config dict (the acurev-sim --config schema; None = the built-in load) and starts "
@@ -211,6 +224,8 @@ PYBIND11_MODULE(acurev_sim, m) {
         .def("set_faults", &PyRig::set_faults, py::arg("corrupt_byte_rate") = 0.0, py::arg("drop_frame_rate") = 0.0,
              py::arg("added_delay_ms") = 0.0, py::arg("dribble_rate") = 0.0, py::arg("disconnected") = false,
              "Sets the RS-485 bus fault knobs; call with no arguments to clear them.")
+        .def("snapshot", &PyRig::snapshot, "Takes the control faces: loads and waveforms, bus faults, DI, relays, power, clock.")
+        .def("restore", &PyRig::restore, py::arg("snapshot"), "Puts the control faces back as they were at snapshot().")
         .def_property_readonly("now", &PyRig::now, "Simulated time, seconds since the Unix epoch.")
         .def_property_readonly("modbus_port", &PyRig::modbus_port, "The Modbus TCP port on 127.0.0.1.")
         .def_property_readonly("unit_id", &PyRig::unit_id, "The Modbus unit id (the meter's RS-485 address).")

@@ -111,6 +111,22 @@ bool Rig::run_until(const std::function<bool()>& done, hal::Duration timeout) {
     return done();
 }
 
+Rig::Snapshot Rig::snapshot() {
+    Snapshot s{*world_, bus_->faults(), {}, {}, board_->powered(), board_->clock_offset()};
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) s.inputs[i] = board_->io().input(i);
+    for (std::size_t i = 0; i < s.relays.size(); ++i) s.relays[i] = board_->io().relay(i);
+    return s;
+}
+
+void Rig::restore(const Snapshot& s) {
+    *world_ = s.world;  // the board measures the same object: it sees the restored waveforms
+    bus_->faults() = s.faults;
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) board_->set_digital_input(static_cast<int>(i), s.inputs[i]);
+    for (std::size_t i = 0; i < s.relays.size(); ++i) board_->io().set_relay(i, s.relays[i]);
+    s.powered ? board_->power_on() : board_->power_off();
+    board_->set_clock_offset(s.clock_offset);
+}
+
 void Rig::serve_until(const std::function<bool()>& done) {
     while (!done()) {
         io_.poll();

@@ -51,6 +51,19 @@ public:
     std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().bound_port(); }
     const std::filesystem::path& data_dir() const { return data_dir_; }
 
+    // The control faces a scenario may change (waveforms and frequency with their noise streams,
+    // bus faults, digital inputs, relays, board power and clock), to put back with restore().
+    struct Snapshot {
+        sim::WaveformGenerator world{0};
+        sim::bus::FaultKnobs faults;
+        std::array<bool, 18> inputs{};
+        std::array<bool, 2> relays{};
+        bool powered = true;
+        hal::Duration clock_offset{0};
+    };
+    Snapshot snapshot();
+    void restore(const Snapshot& s);
+
     // Every register the module holds and every board register, as text: two runs with the same
     // config and seed give byte-identical dumps.
     std::string dump();

@@ -94,3 +94,21 @@ def test_load_step_then_15_minutes_demand_through_pymodbus_and_readings():
         assert r["MAX_DMD_P_kW"]["value"] == pytest.approx(f32(regs[4:6]))
         assert r["DMD_P001_kW"]["value"] == pytest.approx(expected, rel=5e-4)
         assert r["DMD_I001_A"]["value"] == pytest.approx(50.0 * 895 / 900, rel=5e-4)
+
+
+def test_snapshot_restores_the_control_faces():
+    with acurev_sim.Rig(ONE_LOAD) as rig:
+        rig.set_current(1, 20.0)
+        rig.advance(3)
+        snap = rig.snapshot()
+        rig.set_current(1, 80.0)
+        rig.set_digital_input(2, True)
+        rig.set_faults(disconnected=True)
+        rig.power_off()
+        rig.restore(snap)
+        rig.advance(5)
+        r = rig.readings()
+        assert r["I001_A"]["value"] == pytest.approx(20.0, rel=2e-4) and r["I001_A"]["quality"] == "fresh"
+        c = tcp(rig)
+        assert c.read_discrete_inputs(0, 18, slave=rig.unit_id).bits[1] is False
+        c.close()
