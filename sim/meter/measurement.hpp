@@ -28,6 +28,7 @@ struct Spectrum {
     double peak = 0;                 // max |x|
     std::complex<double> fundamental;  // RMS phasor of order 1 (|.| = RMS, arg = angle vs the window's reference)
     std::array<double, max_harmonic + 1> harmonic_rms{};  // [h] = RMS of order h, h = 1..63 ([0] unused)
+    bool clipped = false;            // the ADC reached full scale in this window (RMS, P read low)
 };
 
 struct ElementPower {
@@ -36,6 +37,7 @@ struct ElementPower {
     double qb = 0;  // Budeanu reactive power, var
     double s = 0;   // Vrms * Irms of the element, VA
     double s1 = 0;  // V1 * I1, VA
+    double p1 = 0;  // fundamental active power V1 * I1 * cos(theta1), W
 };
 
 struct WindowMeasurement {

@@ -1,24 +1,48 @@
 #include "meter/dsp/measurement_engine.hpp"
 
 #include <cmath>
+#include <numbers>
+
+#include "waveform/range_error.hpp"
 
 namespace sim::meter {
 
 namespace {
-FrontEndConfig default_front_end() {
-    FrontEndConfig c;
-    c.ct_primary.fill(100);
-    return c;
+
+constexpr double voltage_present = 0.01;  // of rated: below it a phase counts as absent
+
+double nominal_checked(double hz) {
+    if (hz != 50.0 && hz != 60.0) throw_out_of_range("nominal frequency", hz, "50 or 60 Hz");
+    return hz;
 }
+
 }  // namespace
 
 MeasurementEngine::MeasurementEngine(WaveformGenerator& world, EngineConfig config)
     : world_(world),
       config_(config),
-      front_end_(default_front_end()),
+      front_end_(FrontEndConfig{}),
       dsp_(config.samples_per_cycle),
-      tracked_(config.nominal_frequency) {
-    for (int ch = 0; ch < current_inputs; ++ch) elements_[static_cast<std::size_t>(ch)] = {ch % 3, -1};
+      tracked_(nominal_checked(config.nominal_frequency)) {
+    for (std::size_t ch = 0; ch < current_inputs; ++ch) elements_[ch] = {static_cast<int>(ch % 3), -1};
+    const int n = config.samples_per_cycle;
+    for (int k = 0; k < n; ++k) unit_circle_.push_back(std::polar(1.0, 2 * std::numbers::pi * k / n));
+}
+
+void MeasurementEngine::set_front_end(const FrontEndConfig& config) {
+    front_end_ = FrontEnd(config);
+    ++settings_version_;
+}
+
+void MeasurementEngine::set_element_voltages(const std::array<ElementVoltage, current_inputs>& elements) {
+    for (std::size_t ch = 0; ch < current_inputs; ++ch) {
+        const auto& e = elements[ch];
+        const std::string what = "element voltage of current input " + std::to_string(ch + 1);
+        if (e.plus < 0 || e.plus > 2) throw_out_of_range(what + " plus", e.plus, "0-2 (Va, Vb, Vc)");
+        if (e.minus < -1 || e.minus > 2 || e.minus == e.plus) throw_out_of_range(what + " minus", e.minus, "-1 (neutral) or another phase 0-2");
+    }
+    elements_ = elements;
+    ++settings_version_;
 }
 
 WindowMeasurement MeasurementEngine::measure(hal::Time start) {
@@ -32,64 +56,102 @@ WindowMeasurement MeasurementEngine::measure(hal::Time start) {
 }
 
 void MeasurementEngine::measure_samples(WindowMeasurement& w) {
-    const int cycles = tracked_ < 55 ? 10 : 12;
-    const int n = cycles * config_.samples_per_cycle;
-    const double dt = 1.0 / (tracked_ * config_.samples_per_cycle);
-    world_.sample(w.start, dt, n, block_);
-    for (int c = 0; c < wave_channels; ++c) front_end_.digitise(c, block_.x[static_cast<std::size_t>(c)]);
-    dsp_.process(block_.x, cycles, dt, elements_, tracked_, w);
-    w.end = w.start + hal::from_seconds(dt * n);
-    // Follow the measured frequency, within the range the board locks to.
-    if (w.frequency >= 40 && w.frequency <= 70) tracked_ = w.frequency;
+    const int n = config_.samples_per_cycle;
+    const int cycles = cycles_for(tracked_);
+    const double dt = 1.0 / (n * tracked_);
+    // The CTs' phase displacement is physical: it follows the true frequency, not the tracker.
+    world_.sample(w.start, dt, cycles * n, block_, front_end_.skew(world_.frequency_at(w.start)));
+    std::array<bool, wave_channels> clipped{};
+    for (std::size_t c = 0; c < wave_channels; ++c) clipped[c] = front_end_.digitise(static_cast<int>(c), block_.x[c]);
+    const FrequencySource source{voltage_present * front_end_.config().rated_voltage, config_.nominal_frequency};
+    dsp_.process(block_, cycles, dt, elements_, source, w);
+    for (std::size_t c = 0; c < wave_channels; ++c) (c < 3 ? w.voltage[c] : w.current[c - 3]).clipped = clipped[c];
+    w.end = w.start + hal::Duration(std::llround(cycles * n * dt * 1e9));
+    if (w.frequency >= FrequencyPlan::min_hz && w.frequency <= FrequencyPlan::max_hz) tracked_ = w.frequency;
 }
 
 void MeasurementEngine::measure_analytic(WindowMeasurement& w) {
-    const double f = world_.frequency_at(w.start);
-    const int cycles = f < 55 ? 10 : 12;
-    w.cycles = cycles;
-    w.end = w.start + hal::from_seconds(cycles / f);
-    // The window's mean frequency: whole cycles over their duration.
-    w.frequency = (world_.cycles_at(w.end) - world_.cycles_at(w.start)) / hal::to_seconds(w.end - w.start);
+    if (cached_revision_ != world_.revision() || cached_settings_ != settings_version_) {
+        analytic_quantities(cached_);
+        cached_revision_ = world_.revision();
+        cached_settings_ = settings_version_;
+    }
+    const hal::Time start = w.start;
+    w = cached_;
+    w.start = start;
+    bool voltage = false;
+    for (const auto& v : w.voltage) voltage = voltage || v.rms >= voltage_present * front_end_.config().rated_voltage;
+    if (voltage) {
+        // Exactly K true cycles, K from the true frequency at the start.
+        w.cycles = cycles_for(world_.frequency_at(start));
+        w.end = world_.plan().after_cycles(start, w.cycles);
+        const double seconds = hal::to_seconds(w.end - start);
+        w.frequency = world_.plan().cycles_between(start, seconds) / seconds;
+    } else {
+        // Nothing to lock to: the sampler free-runs at the nominal frequency, as in sample fidelity.
+        w.cycles = cycles_for(config_.nominal_frequency);
+        w.end = start + hal::Duration(std::llround(w.cycles / config_.nominal_frequency * 1e9));
+        w.frequency = config_.nominal_frequency;
+    }
     tracked_ = w.frequency;
-    const bool steady = world_.stationary(w.start, w.end);
-    if (steady && cached_revision_ != 0 && cached_revision_ == world_.revision() + 1) {
-        const auto start = w.start, end = w.end;
-        const double window_f = w.frequency;
-        w = cached_;
-        w.start = start;
-        w.end = end;
-        w.frequency = window_f;
-        return;
+}
+
+// Max |x| over the N sampling instants of one cycle, starting at the fundamental's zero phase.
+double MeasurementEngine::one_cycle_peak(const Phasors& x) const {
+    const std::size_t n = unit_circle_.size(), mask = n - 1;  // N is a power of two
+    std::vector<double>& y = peak_scratch_;
+    y.assign(n, x[0].real());
+    for (std::size_t h = 1; h < x.size(); ++h) {
+        if (x[h] == 0.0) continue;
+        const auto a = std::sqrt(2.0) * x[h];  // √2·|X|·sin(hθ + ψ) = Im(A·e^{jhθ})
+        for (std::size_t k = 0, at = 0; k < n; ++k, at = (at + h) & mask)
+            y[k] += a.real() * unit_circle_[at].imag() + a.imag() * unit_circle_[at].real();
     }
-    auto fill = [&](int index, Spectrum& s) {
-        const auto t = world_.truth(index);
-        const double g = front_end_.gain(index);
-        s.rms = g * std::sqrt(t.rms * t.rms + t.noise_rms * t.noise_rms);
-        s.dc = g * world_.phasor(index, 0).real();
-        s.fundamental = g * t.fundamental;
-        for (int h = 1; h <= max_harmonic; ++h) s.harmonic_rms[static_cast<std::size_t>(h)] = g * t.harmonic_rms[static_cast<std::size_t>(h)];
-        double peak = std::abs(s.dc);
-        for (int h = 1; h <= max_harmonic; ++h) peak += std::sqrt(2.0) * s.harmonic_rms[static_cast<std::size_t>(h)];
-        s.peak = peak;  // an upper bound: exact for a single component
-    };
-    for (int p = 0; p < 3; ++p) fill(p, w.voltage[static_cast<std::size_t>(p)]);
-    for (int ch = 0; ch < current_inputs; ++ch) fill(3 + ch, w.current[static_cast<std::size_t>(ch)]);
-    for (int p = 0; p < 3; ++p) w.v_ll[static_cast<std::size_t>(p)] = world_.line_rms(p, (p + 1) % 3);
-    for (int ch = 0; ch < current_inputs; ++ch) {
-        const auto c = static_cast<std::size_t>(ch);
-        const auto& ev = elements_[c];
-        const auto t = world_.element_truth(ev.plus, ev.minus, ch);
-        const double g = front_end_.gain(3 + ch);
-        auto& e = w.element[c];
-        e.p = g * t.p;
-        e.q1 = g * t.q1;
-        e.qb = g * t.qb;
-        e.s1 = g * t.s1;
-        const double vrms = ev.minus < 0 ? w.voltage[static_cast<std::size_t>(ev.plus)].rms : world_.line_rms(ev.plus, ev.minus);
-        e.s = vrms * w.current[c].rms;
+    double peak = 0;
+    for (double v : y) peak = std::max(peak, std::abs(v));
+    return peak;
+}
+
+void MeasurementEngine::analytic_quantities(WindowMeasurement& w) const {
+    std::array<Phasors, wave_channels> x;
+    std::array<double, wave_channels> noise{};
+    for (std::size_t c = 0; c < wave_channels; ++c) {
+        const int ci = static_cast<int>(c);
+        x[c] = front_end_.transfer(ci, world_.phasors(ci));
+        noise[c] = front_end_.gain(ci) * world_.wave(ci).noise_rms;
+        const auto t = channel_truth(x[c], noise[c]);
+        auto& sp = c < 3 ? w.voltage[c] : w.current[c - 3];
+        sp.rms = std::sqrt(t.rms * t.rms + noise[c] * noise[c]);
+        sp.dc = t.dc;
+        sp.fundamental = t.fundamental;
+        sp.harmonic_rms = t.harmonic_rms;
+        const double peak = one_cycle_peak(x[c]);
+        sp.clipped = peak > front_end_.full_scale(ci);
+        sp.peak = sp.clipped ? front_end_.full_scale(ci) : peak;
     }
-    cached_ = w;
-    cached_revision_ = steady ? world_.revision() + 1 : 0;  // +1: revision 0 is a valid revision
+    for (std::size_t p = 0; p < 3; ++p) {
+        const std::size_t q = (p + 1) % 3;
+        w.v_ll[p] = std::sqrt(std::pow(rms_of(x[p] - x[q]), 2) + noise[p] * noise[p] + noise[q] * noise[q]);
+    }
+    for (std::size_t ch = 0; ch < current_inputs; ++ch) {
+        const auto& ev = elements_[ch];
+        const auto plus = static_cast<std::size_t>(ev.plus);
+        Phasors v = x[plus];
+        double v_noise_sq = noise[plus] * noise[plus];
+        if (ev.minus >= 0) {
+            const auto minus = static_cast<std::size_t>(ev.minus);
+            v = v - x[minus];
+            v_noise_sq += noise[minus] * noise[minus];
+        }
+        const auto t = element_truth(v, x[3 + ch]);
+        auto& e = w.element[ch];
+        e.p = t.p;
+        e.p1 = t.p1;
+        e.q1 = t.q1;
+        e.qb = t.qb;
+        e.s1 = t.s1;
+        e.s = std::sqrt(std::pow(rms_of(v), 2) + v_noise_sq) * w.current[ch].rms;
+    }
 }
 
 }  // namespace sim::meter

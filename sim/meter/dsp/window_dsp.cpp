@@ -1,147 +1,206 @@
 #include "meter/dsp/window_dsp.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "waveform/range_error.hpp"
 
 namespace sim::meter {
 
 namespace {
-constexpr double pi = 3.14159265358979323846;
+
+// Sums run over four interleaved accumulators: one chain of dependent additions would cost an
+// add latency per sample. n is a multiple of 4 (whole cycles of N ≥ 32 samples).
+double dot(const double* a, const double* b, std::size_t n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (std::size_t i = 0; i < n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    return (s0 + s1) + (s2 + s3);
 }
 
-WindowDsp::WindowDsp(int samples_per_cycle) : n_(samples_per_cycle) {
-    if (n_ < 32 || n_ > 1024 || (n_ & (n_ - 1)) != 0)
-        throw std::invalid_argument("samples per cycle " + std::to_string(n_) + " is out of range: a power of two, 32-1024");
-    twiddle_.resize(static_cast<std::size_t>(n_ / 2));
-    for (int k = 0; k < n_ / 2; ++k) twiddle_[static_cast<std::size_t>(k)] = std::polar(1.0, -2 * pi * k / n_);
-    work_.resize(static_cast<std::size_t>(n_));
+// Σ (a − b)·c and Σ (a − b)²: a line-to-line element's power and voltage square sum.
+std::pair<double, double> difference_dot(const double* a, const double* b, const double* c, std::size_t n) {
+    double p0 = 0, p1 = 0, q0 = 0, q1 = 0;
+    for (std::size_t i = 0; i < n; i += 2) {
+        const double d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1];
+        p0 += d0 * c[i];
+        p1 += d1 * c[i + 1];
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+    }
+    return {p0 + p1, q0 + q1};
 }
 
-void WindowDsp::spectrum(const std::vector<double>& x, int cycles, Spectrum& out,
-                         std::array<std::complex<double>, max_harmonic + 1>& phasors) {
+double peak_of(const double* a, std::size_t n) {
+    double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    for (std::size_t i = 0; i < n; i += 4) {
+        m0 = std::max(m0, std::abs(a[i]));
+        m1 = std::max(m1, std::abs(a[i + 1]));
+        m2 = std::max(m2, std::abs(a[i + 2]));
+        m3 = std::max(m3, std::abs(a[i + 3]));
+    }
+    return std::max(std::max(m0, m1), std::max(m2, m3));
+}
+
+int checked_samples_per_cycle(int n) {
+    if (n < 32 || n > 1024 || (n & (n - 1)) != 0) throw_out_of_range("samples per cycle", n, "a power of two, 32-1024");
+    return n;
+}
+
+}  // namespace
+
+WindowDsp::WindowDsp(int samples_per_cycle)
+    : n_(checked_samples_per_cycle(samples_per_cycle)),
+      fft_(n_),
+      cycle_(static_cast<std::size_t>(wave_channels * n_)),
+      work_(static_cast<std::size_t>(n_)) {}
+
+// RMS, DC and peak of the raw samples; the K cycles summed sample by sample into `cycle`.
+void WindowDsp::moments(const std::vector<double>& x, Spectrum& out, double* cycle) {
     const auto n = static_cast<std::size_t>(n_);
-    double sum = 0, sq = 0, peak = 0;
-    for (auto& w : work_) w = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        const double v = x[i];
-        sum += v;
-        sq += v * v;
-        peak = std::max(peak, std::abs(v));
-        work_[i & (n - 1)] += v;
+    std::copy(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n), cycle);
+    for (std::size_t start = n; start < x.size(); start += n) {
+        const double* v = x.data() + start;
+        for (std::size_t i = 0; i < n; ++i) cycle[i] += v[i];
     }
-    const double count = static_cast<double>(x.size());
-    out.rms = std::sqrt(sq / count);
+    double sum = 0;  // of all samples = of the summed cycle
+    for (std::size_t i = 0; i < n; ++i) sum += cycle[i];
+    const auto count = static_cast<double>(x.size());
+    out.rms = std::sqrt(dot(x.data(), x.data(), x.size()) / count);
     out.dc = sum / count;
-    out.peak = peak;
-    // In-place iterative radix-2 FFT of the averaged cycle.
-    for (std::size_t i = 1, j = 0; i < n; ++i) {
-        std::size_t bit = n >> 1;
-        for (; j & bit; bit >>= 1) j ^= bit;
-        j ^= bit;
-        if (i < j) std::swap(work_[i], work_[j]);
-    }
-    for (std::size_t len = 2; len <= n; len <<= 1) {
-        const std::size_t step = n / len;
-        for (std::size_t i = 0; i < n; i += len)
-            for (std::size_t k = 0; k < len / 2; ++k) {
-                const auto t = work_[i + k + len / 2] * twiddle_[k * step];
-                work_[i + k + len / 2] = work_[i + k] - t;
-                work_[i + k] += t;
-            }
-    }
-    // Bin h of the averaged cycle, scaled to an RMS phasor with the sine reference.
+    out.peak = peak_of(x.data(), x.size());
+}
+
+// Channels a and b (b < 0: none) through one complex FFT as a + j·b, then separated:
+// A_k = (Z_k + conj Z_{N−k})/2, B_k = (Z_k − conj Z_{N−k})/(2j). Bin h of the summed cycle of
+// √2·X·sin(hθ + ψ) is −j·K·N·X·e^{jψ}/√2, hence X·e^{jψ} = j·A_h·√2/(K·N).
+void WindowDsp::transform_pair(int a, int b, int cycles, std::array<Spectrum*, wave_channels>& spectra) {
+    const auto n = static_cast<std::size_t>(n_);
+    const double* ca = cycle_.data() + static_cast<std::size_t>(a) * n;
+    const double* cb = b >= 0 ? cycle_.data() + static_cast<std::size_t>(b) * n : nullptr;
+    for (std::size_t i = 0; i < n; ++i) work_[i] = {ca[i], cb ? cb[i] : 0.0};
+    fft_.forward(work_.data());
     const double scale = std::sqrt(2.0) / (static_cast<double>(n) * cycles);
     const int top = std::min(max_harmonic, n_ / 2 - 1);
+    auto& pa = phasors_[static_cast<std::size_t>(a)];
+    auto* pb = b >= 0 ? &phasors_[static_cast<std::size_t>(b)] : nullptr;
     for (int h = 1; h <= max_harmonic; ++h) {
-        const auto hp = static_cast<std::size_t>(h);
-        phasors[hp] = h <= top ? std::complex<double>(0, 1) * work_[hp] * scale : std::complex<double>();
-        out.harmonic_rms[hp] = std::abs(phasors[hp]);
+        const auto hu = static_cast<std::size_t>(h);
+        if (h > top) {
+            pa[hu] = 0;
+            if (pb) (*pb)[hu] = 0;
+            continue;
+        }
+        const auto z = work_[hu];
+        const auto zc = std::conj(work_[n - hu]);
+        // j·(z + zc)/2 and j·(z − zc)/(2j) = (z − zc)/2, both times the scale.
+        const auto sum = z + zc, diff = z - zc;
+        pa[hu] = {-0.5 * scale * sum.imag(), 0.5 * scale * sum.real()};
+        if (pb) (*pb)[hu] = {0.5 * scale * diff.real(), 0.5 * scale * diff.imag()};
     }
-    out.fundamental = phasors[1];
+    for (int c : {a, b}) {
+        if (c < 0) continue;
+        auto& sp = *spectra[static_cast<std::size_t>(c)];
+        const auto& ph = phasors_[static_cast<std::size_t>(c)];
+        sp.fundamental = ph[1];
+        sp.harmonic_rms[0] = 0;
+        for (std::size_t h = 1; h < ph.size(); ++h) sp.harmonic_rms[h] = std::sqrt(std::norm(ph[h]));
+    }
 }
 
-double WindowDsp::frequency(const std::vector<double>& v, double dt_s) const {
-    // Positive-going crossings of the mean, linearly interpolated; a crossing counts only after
-    // the signal has been below −10 % of its peak, so harmonics cannot add crossings.
+// Positive-going crossings of the window mean, linearly interpolated. A crossing counts only
+// after the signal has been below −10 % of its peak deviation since the previous one, so a
+// harmonic or noise wiggle near zero cannot add crossings.
+double WindowDsp::crossing_frequency(const std::vector<double>& v, double dt_s) const {
     double mean = 0, peak = 0;
     for (double s : v) mean += s;
     mean /= static_cast<double>(v.size());
     for (double s : v) peak = std::max(peak, std::abs(s - mean));
-    const double arm = -0.1 * peak;
+    const double arm_below = -0.1 * peak;
     bool armed = false;
-    double first = -1, last = -1;
+    double first = 0, last = 0;
     int crossings = 0;
     for (std::size_t i = 1; i < v.size(); ++i) {
         const double a = v[i - 1] - mean, b = v[i] - mean;
-        if (a < arm) armed = true;
+        if (a < arm_below) armed = true;
         if (armed && a < 0 && b >= 0) {
             const double t = (static_cast<double>(i - 1) + a / (a - b)) * dt_s;
-            if (first < 0) first = t;
+            if (crossings == 0) first = t;
             last = t;
             ++crossings;
             armed = false;
         }
     }
-    if (crossings < 2) return 0;
-    return (crossings - 1) / (last - first);
+    return crossings >= 2 && last > first ? (crossings - 1) / (last - first) : 0.0;
 }
 
-void WindowDsp::process(const std::array<std::vector<double>, 21>& x, int cycles, double dt_s,
-                        const std::array<ElementVoltage, current_inputs>& elements, double fallback_frequency,
-                        WindowMeasurement& out) {
+void WindowDsp::process(const SampleBlock& x, int cycles, double dt_s, const std::array<ElementVoltage, current_inputs>& elements,
+                        const FrequencySource& source, WindowMeasurement& out) {
+    const std::size_t count = static_cast<std::size_t>(cycles) * static_cast<std::size_t>(n_);
+    if (cycles < 1) throw_out_of_range("window cycles", cycles, "1 or more");
+    for (const auto& ch : x.x)
+        if (ch.size() != count)
+            throw std::invalid_argument("window channel holds " + std::to_string(ch.size()) + " samples, expected cycles x N = " +
+                                        std::to_string(count));
     out.cycles = cycles;
-    for (int c = 0; c < 21; ++c) {
-        auto& sp = c < 3 ? out.voltage[static_cast<std::size_t>(c)] : out.current[static_cast<std::size_t>(c - 3)];
-        spectrum(x[static_cast<std::size_t>(c)], cycles, sp, phasors_[static_cast<std::size_t>(c)]);
+    std::array<Spectrum*, wave_channels> spectra{};
+    for (std::size_t c = 0; c < wave_channels; ++c) {
+        spectra[c] = c < 3 ? &out.voltage[c] : &out.current[c - 3];
+        moments(x.x[c], *spectra[c], cycle_.data() + c * static_cast<std::size_t>(n_));
     }
-    const std::size_t count = x[0].size();
-    for (int p = 0; p < 3; ++p) {
-        const auto& a = x[static_cast<std::size_t>(p)];
-        const auto& b = x[static_cast<std::size_t>((p + 1) % 3)];
-        double sq = 0;
-        for (std::size_t i = 0; i < count; ++i) sq += (a[i] - b[i]) * (a[i] - b[i]);
-        out.v_ll[static_cast<std::size_t>(p)] = std::sqrt(sq / static_cast<double>(count));
+    for (int c = 0; c < wave_channels; c += 2) transform_pair(c, c + 1 < wave_channels ? c + 1 : -1, cycles, spectra);
+
+    const double inv = 1.0 / static_cast<double>(count);
+    for (std::size_t p = 0; p < 3; ++p) {
+        const double* a = x.x[p].data();
+        const double* b = x.x[(p + 1) % 3].data();
+        out.v_ll[p] = std::sqrt(difference_dot(a, b, a, count).second * inv);
     }
-    for (int ch = 0; ch < current_inputs; ++ch) {
-        const auto c = static_cast<std::size_t>(ch);
-        const auto& ev = elements[c];
-        const auto& vp = x[static_cast<std::size_t>(ev.plus)];
-        const auto& cur = x[3 + c];
-        double p = 0, vsq = 0;
+
+    for (std::size_t ch = 0; ch < current_inputs; ++ch) {
+        const auto& ev = elements[ch];
+        const auto plus = static_cast<std::size_t>(ev.plus);
+        const double* vp = x.x[plus].data();
+        const double* cur = x.x[3 + ch].data();
+        double p = 0, vrms = 0;
+        HarmonicPhasors v = phasors_[plus];
         if (ev.minus < 0) {
-            for (std::size_t i = 0; i < count; ++i) p += vp[i] * cur[i];
-            vsq = out.voltage[static_cast<std::size_t>(ev.plus)].rms;
-            vsq *= vsq;
+            p = dot(vp, cur, count);
+            vrms = out.voltage[plus].rms;
         } else {
-            const auto& vm = x[static_cast<std::size_t>(ev.minus)];
-            for (std::size_t i = 0; i < count; ++i) {
-                const double v = vp[i] - vm[i];
-                p += v * cur[i];
-                vsq += v * v;
-            }
-            vsq /= static_cast<double>(count);
+            const auto minus = static_cast<std::size_t>(ev.minus);
+            const auto [pd, vsq] = difference_dot(vp, x.x[minus].data(), cur, count);
+            p = pd;
+            vrms = std::sqrt(vsq * inv);
+            for (std::size_t h = 1; h < v.size(); ++h) v[h] -= phasors_[minus][h];
         }
-        auto& e = out.element[c];
-        e.p = p / static_cast<double>(count);
+        auto& e = out.element[ch];
+        e.p = p * inv;
         e.qb = 0;
-        for (int h = 1; h <= max_harmonic; ++h) {
-            const auto hp = static_cast<std::size_t>(h);
-            auto v = phasors_[static_cast<std::size_t>(ev.plus)][hp];
-            if (ev.minus >= 0) v -= phasors_[static_cast<std::size_t>(ev.minus)][hp];
-            const auto vi = v * std::conj(phasors_[3 + c][hp]);
-            e.qb += vi.imag();
-            if (h == 1) {
-                e.q1 = vi.imag();
-                e.s1 = std::abs(vi);
-            }
-        }
-        e.s = std::sqrt(vsq) * out.current[c].rms;
+        const auto& ip = phasors_[3 + ch];
+        for (std::size_t h = 1; h < v.size(); ++h) e.qb += v[h].imag() * ip[h].real() - v[h].real() * ip[h].imag();  // Im(V·conj I)
+        const auto vi1 = v[1] * std::conj(ip[1]);
+        e.p1 = vi1.real();
+        e.q1 = vi1.imag();
+        e.s1 = std::sqrt(std::norm(vi1));
+        e.s = vrms * out.current[ch].rms;
     }
-    double f = 0;
-    for (int p = 0; p < 3 && f == 0; ++p)
-        if (out.voltage[static_cast<std::size_t>(p)].rms > 1.0) f = frequency(x[static_cast<std::size_t>(p)], dt_s);
-    out.frequency = f > 0 ? f : fallback_frequency;
+
+    out.frequency = source.nominal;
+    for (std::size_t p = 0; p < 3; ++p) {
+        if (!(out.voltage[p].rms >= source.present_rms)) continue;
+        const double f = crossing_frequency(x.x[p], dt_s);
+        if (f > 0) {
+            out.frequency = f;
+            break;
+        }
+    }
 }
 
 }  // namespace sim::meter
