@@ -91,17 +91,9 @@ public:
         check_open();
         if (channel < 1 || channel > 18) throw py::value_error("channel " + std::to_string(channel) + " is out of range: 1-18");
         Paused p(*this);
-        nlohmann::json doc = {{"channels", {{{"channel", channel}, {"current", rms}, {"pf", pf}, {"lead", lead},
-                                             {"ct_primary", rig_->config().channels[static_cast<std::size_t>(channel - 1)].ct_primary}}}}};
-        if (!harmonics.is_none()) doc["channels"][0]["harmonics"] = to_json(harmonics);
-        doc["wiring"] = wiring_name();
-        doc["voltages"] = nlohmann::json::array();
-        for (int v = 0; v < 3; ++v) {
-            const auto& w = rig_->world().wave(v);
-            doc["voltages"].push_back({{"rms", w.rms}, {"angle", w.angle_deg}});
-        }
-        const auto parsed = harness::parse_config(doc);  // the same validation as a config file
-        rig_->world().set_current(channel - 1, parsed.channels[static_cast<std::size_t>(channel - 1)].wave);
+        nlohmann::json load = {{"channel", channel}, {"current", rms}, {"pf", pf}, {"lead", lead}};
+        if (!harmonics.is_none()) load["harmonics"] = to_json(harmonics);
+        rig_->set_load(load);
     }
 
     void set_voltage(double rms) {
@@ -175,10 +167,6 @@ private:
         if (!rig_) throw std::runtime_error("the rig is closed");
     }
 
-    std::string wiring_name() const {
-        const char* const names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};
-        return names[rig_->config().wiring];
-    }
 
     void pause() {
         if (!server_.joinable()) return;

@@ -76,6 +76,16 @@ Rig::~Rig() {
     }
 }
 
+void Rig::set_load(const nlohmann::json& load) {
+    nlohmann::json entry = load;
+    const int ch = entry.value("channel", 0);
+    if (ch < 1 || ch > 18) throw ConfigError("config field 'channel' = " + std::to_string(ch) + " is out of range: 1-18");
+    if (!entry.contains("ct_primary")) entry["ct_primary"] = config_.channels[static_cast<std::size_t>(ch - 1)].ct_primary;
+    nlohmann::json doc = {{"wiring", wiring_name(config_.wiring)}, {"channels", {entry}}, {"voltages", nlohmann::json::array()}};
+    for (int v = 0; v < 3; ++v) doc["voltages"].push_back({{"rms", world_->wave(v).rms}, {"angle", world_->wave(v).angle_deg}});
+    world_->set_current(ch - 1, parse_config(doc).channels[static_cast<std::size_t>(ch - 1)].wave);
+}
+
 void Rig::start() {
     firmware_->start();
     started_ = true;

@@ -29,6 +29,10 @@ public:
     Rig& operator=(const Rig&) = delete;
 
     void start();  // starts the firmware's services (binds its ports)
+    // Changes the load of one input channel, given as a config "channels" entry (channel, current,
+    // pf, lead, angle, harmonics, ...), checked like a config file; the current follows the voltage
+    // of its element as it is now.
+    void set_load(const nlohmann::json& load);
     // The module reboots: its services stop, the firmware is built anew from the saved settings
     // in the data directory and started again. The board keeps running.
     void reboot_module();

@@ -81,14 +81,17 @@ std::uint16_t ct_code(const std::string& s) {
     return 200;
 }
 
+const char* const wiring_names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};  // register 0x0888 order
+
 std::uint16_t wiring_code(const std::string& s) {
-    const char* const names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};
     for (std::uint16_t i = 0; i < 6; ++i)
-        if (s == names[i]) return i;
+        if (s == wiring_names[i]) return i;
     return 1;
 }
 
 }  // namespace
+
+const char* wiring_name(std::uint16_t code) { return code < 6 ? wiring_names[code] : "?"; }
 
 RigConfig parse_config(const json& doc) {
     only_fields(doc, "", {"seed", "fidelity", "start_time", "frequency", "ct_type", "wiring", "rated_voltage", "voltage",

@@ -47,6 +47,9 @@ struct ConfigError : std::runtime_error {
 // Throws ConfigError("config field 'channels[2].pf' = 1.5 is out of range: 0-1").
 RigConfig parse_config(const nlohmann::json& doc);
 RigConfig load_config_file(const std::string& path);
+// The config's name of a wiring code of register 0x0888 ("3LN" for 1).
+const char* wiring_name(std::uint16_t code);
+
 // The board registers a config sets (CT type, wiring, rated voltage, RS-485, CT primaries).
 std::vector<std::pair<std::uint16_t, std::uint16_t>> board_settings_of(const RigConfig& config);
 // The built-in load acurev-sim runs without --config: 220 V 50 Hz 3LN, every channel loaded.

@@ -139,13 +139,7 @@ private:
         if (k == "advance") {
             rig_.advance(hal::from_seconds(a["seconds"].get<double>()));
         } else if (k == "set_load") {
-            json doc = {{"wiring", wiring_name()}, {"channels", {a}}};
-            doc["channels"][0]["ct_primary"] = rig_.config().channels[static_cast<std::size_t>(a["channel"].get<int>() - 1)].ct_primary;
-            doc["voltages"] = json::array();
-            for (int v = 0; v < 3; ++v) doc["voltages"].push_back({{"rms", rig_.world().wave(v).rms}, {"angle", rig_.world().wave(v).angle_deg}});
-            const auto parsed = parse_config(doc);
-            const int ch = a["channel"].get<int>() - 1;
-            rig_.world().set_current(ch, parsed.channels[static_cast<std::size_t>(ch)].wave);
+            rig_.set_load(a);
         } else if (k == "set_voltage") {
             for (int v = 0; v < 3; ++v) {
                 if (a.contains("phase") && a["phase"].get<int>() != v + 1) continue;
@@ -299,10 +293,6 @@ private:
                  row.accuracy_class + "), measured " + fmt(measured) + " (" + fmt(row.error_pct) + " %)");
     }
 
-    std::string wiring_name() const {
-        const char* const names[] = {"1LN", "3LN", "2LN", "high-leg", "2LL", "2LN/Network"};
-        return names[rig_.config().wiring];
-    }
 
     const Scenario& s_;
     Rig& rig_;
