@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
-
-#include <boost/asio/executor_work_guard.hpp>
+#include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace hal::linux_backend {
 
@@ -24,17 +25,20 @@ Time WallClock::now() const {
 }
 
 RealTimePacer::RealTimePacer(boost::asio::io_context& io, EventScheduler& scheduler, double speed)
-    : io_(io), scheduler_(scheduler), speed_(speed > 0 ? speed : 1.0) {}
+    : io_(io), work_(boost::asio::make_work_guard(io)), scheduler_(scheduler), speed_(speed) {
+    if (!(speed > 0) || !std::isfinite(speed))
+        throw std::invalid_argument("real-time speed " + std::to_string(speed) +
+                                    " is out of range: a positive number of virtual seconds per wall second");
+}
 
 void RealTimePacer::run(const std::atomic<bool>& stop, Time until) {
-    // Keep the loop alive while nothing is pending on it: timers live in the scheduler.
-    auto guard = boost::asio::make_work_guard(io_);
     const Duration wall_start = monotonic();
     const Time virtual_start = scheduler_.now();
     while (!stop && !io_.stopped()) {
-        const double elapsed = to_seconds(monotonic() - wall_start) * speed_;
-        Time target = std::min(until, virtual_start + from_seconds(elapsed));
-        target = std::max(target, scheduler_.now());
+        // In seconds first: at a high speed over a long run the nanoseconds would overflow.
+        const double ahead = to_seconds(monotonic() - wall_start) * speed_;
+        Time target = ahead >= to_seconds(until - virtual_start) ? until : virtual_start + from_seconds(ahead);
+        target = std::max(target, scheduler_.now());  // never backwards (a timer may have run late)
         while (scheduler_.run_next(target)) {
         }
         scheduler_.set_now(target);
