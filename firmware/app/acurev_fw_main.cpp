@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "acurev/board_map.hpp"
 #include "common/event_scheduler.hpp"
 #include "common/file_storage.hpp"
 #include "core/firmware.hpp"
@@ -41,11 +42,7 @@ int main(int argc, char** argv) {
         {
             // The port settings the board is wired with become the module's RS-485 settings.
             fw::Settings settings(storage);
-            const int parity = endpoint.config.parity == hal::Parity::even ? 0
-                               : endpoint.config.parity == hal::Parity::odd ? 1
-                               : endpoint.config.stop_bits == 2         ? 2
-                                                                         : 3;
-            nlohmann::json changes = {{"rs485_baud", endpoint.config.baud}, {"rs485_parity", parity}};
+            nlohmann::json changes = {{"rs485_baud", endpoint.config.baud}, {"rs485_parity", acurev::rs485_parity_code(endpoint.config)}};
             if (modbus_port >= 0) changes["modbus_tcp_port"] = modbus_port;
             const auto errors = settings.change(changes);
             if (!errors.empty()) throw std::runtime_error(errors.front());

@@ -29,12 +29,8 @@ std::uint16_t Firmware::modbus_tcp_device_port() const {
 }
 
 hal::SerialConfig Firmware::serial_config() const {
-    hal::SerialConfig c;
-    c.baud = static_cast<std::uint32_t>(settings_.number("rs485_baud"));
-    const auto parity = settings_.number("rs485_parity");
-    c.parity = parity == 0 ? hal::Parity::even : parity == 1 ? hal::Parity::odd : hal::Parity::none;
-    c.stop_bits = parity == 2 ? 2 : 1;
-    return c;
+    return acurev::rs485_line(static_cast<std::uint16_t>(settings_.number("rs485_baud")),
+                              static_cast<std::uint16_t>(settings_.number("rs485_parity")));
 }
 
 void Firmware::start() {

@@ -38,8 +38,7 @@ NetInterfaceState LinuxNetwork::interface(const std::string& name) const {
 }
 
 std::uint16_t LinuxNetwork::host_port(std::uint16_t device_port) const {
-    if (device_port >= 1024 || ::geteuid() == 0) return device_port;
-    return static_cast<std::uint16_t>(device_port + 10000);
+    return host_port_for(device_port, ::geteuid() == 0);
 }
 
 void LinuxSystem::request_reboot(const std::string& reason) {

@@ -32,14 +32,6 @@ void put_ascii(std::vector<std::uint16_t>& regs, std::size_t at, std::size_t n_r
     }
 }
 
-hal::SerialConfig serial_from(std::uint16_t baud, std::uint16_t parity) {
-    hal::SerialConfig c;
-    c.baud = baud;
-    c.parity = parity == 0 ? hal::Parity::even : parity == 1 ? hal::Parity::odd : hal::Parity::none;
-    c.stop_bits = parity == 2 ? 2 : 1;
-    return c;
-}
-
 }  // namespace
 
 VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, BoardConfig config)
@@ -95,7 +87,7 @@ void VirtualBoard::attach(hal::SerialPort& port, bool loose_timing) {
 std::uint8_t VirtualBoard::address() const { return static_cast<std::uint8_t>(setting(acurev::settings::rs485_address)); }
 
 hal::SerialConfig VirtualBoard::serial_config() const {
-    return serial_from(setting(acurev::settings::rs485_baud), setting(acurev::settings::rs485_parity));
+    return acurev::rs485_line(setting(acurev::settings::rs485_baud), setting(acurev::settings::rs485_parity));
 }
 
 std::uint16_t VirtualBoard::setting(std::uint16_t address) const {

@@ -83,6 +83,20 @@ const SettingDef* find_setting(std::uint16_t address) {
     return nullptr;
 }
 
+hal::SerialConfig rs485_line(std::uint16_t baud, std::uint16_t parity_code) {
+    hal::SerialConfig c;
+    c.baud = baud;
+    c.parity = parity_code == 0 ? hal::Parity::even : parity_code == 1 ? hal::Parity::odd : hal::Parity::none;
+    c.stop_bits = parity_code == 2 ? 2 : 1;
+    return c;
+}
+
+std::uint16_t rs485_parity_code(const hal::SerialConfig& line) {
+    if (line.parity == hal::Parity::even) return 0;
+    if (line.parity == hal::Parity::odd) return 1;
+    return line.stop_bits == 2 ? 2 : 3;
+}
+
 std::optional<std::string> check_command_write(std::uint16_t address, std::span<const std::uint16_t> values) {
     if (!blocks::commands.contains(address, static_cast<std::uint16_t>(values.size())))
         return "register " + std::to_string(address) + " is not a command";

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "hal/serial.hpp"
+
 namespace acurev {
 
 enum class Access { read_only, read_write };
@@ -88,6 +90,11 @@ constexpr std::uint16_t demand_method = 0x080A, demand_interval = 0x080B, demand
                         rs485_parity = 0x0A02;
 constexpr std::uint16_t demand_reset = 0x0B00;  // write 1: clear every demand peak
 }
+
+// RS-485 line settings from registers 0x0A01 (baud) and 0x0A02 (0 even, 1 odd, 2 none + 2 stop,
+// 3 none + 1 stop), and the 0x0A02 code of a line setting.
+hal::SerialConfig rs485_line(std::uint16_t baud, std::uint16_t parity_code);
+std::uint16_t rs485_parity_code(const hal::SerialConfig& line);
 
 // Commands (0x0B00): each register takes 1 ("do it"); anything else is refused.
 std::optional<std::string> check_command_write(std::uint16_t address, std::span<const std::uint16_t> values);

@@ -43,3 +43,13 @@ TEST_CASE("settings writes are checked against the map's ranges; with the field 
     const std::uint16_t both[] = {30, 10};  // written together: fine
     CHECK_FALSE(check_settings_write(settings::demand_interval, both, img));
 }
+
+TEST_CASE("the 0x0A02 parity code and the RS-485 line setting map both ways") {
+    for (std::uint16_t code = 0; code <= 3; ++code) CHECK(rs485_parity_code(rs485_line(9600, code)) == code);
+    const auto line = rs485_line(19200, 2);
+    CHECK(line.baud == 19200);
+    CHECK(line.parity == hal::Parity::none);
+    CHECK(line.stop_bits == 2);
+    CHECK(rs485_line(19200, 0).parity == hal::Parity::even);
+    CHECK(rs485_line(19200, 1).parity == hal::Parity::odd);
+}

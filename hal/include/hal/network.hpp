@@ -15,6 +15,11 @@ struct NetInterfaceState {
     bool link_up = false;
 };
 
+// Ports below 1024 need root; run without it, a service's device port p is served on p + 10000.
+inline std::uint16_t host_port_for(std::uint16_t device_port, bool privileged) {
+    return device_port >= 1024 || privileged ? device_port : static_cast<std::uint16_t>(device_port + 10000);
+}
+
 class Network {
 public:
     virtual ~Network() = default;
