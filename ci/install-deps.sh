@@ -5,7 +5,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-all-dev libmodbus-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
   pybind11-dev python3-pybind11 libssl-dev zlib1g-dev
-  python3-pytest python3-pymodbus python3-serial
+  python3-pytest python3-pymodbus python3-serial python3-serial-asyncio
 )
 missing=()
 for p in "${packages[@]}"; do
