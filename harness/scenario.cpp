@@ -31,13 +31,16 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& step_schema
         {"frequency_ramp", {"!to", "!rate"}},
         {"di", {"!index", "!level"}},
         {"di_pulses", {"!index", "!count", "!period"}},
-        {"relay", {"!index", "!on"}},
+        {"relay", {"!index", "!on", "expect_exception"}},
         {"fault", {"corrupt_byte_rate", "drop_frame_rate", "added_delay_ms", "dribble_rate", "disconnected", "clear"}},
         {"power", {"!on"}},
         {"module_reboot", {}},
         {"clock_set", {"!year", "!month", "!day", "!hour", "!minute", "!second"}},
         {"read", {"!address", "count", "type", "function", "expect", "tolerance", "tolerance_source", "expect_exception"}},
-        {"write", {"!address", "!values", "expect_exception"}},
+        {"write", {"!address", "!values", "type", "expect_exception"}},
+        {"read_key", {"!key", "expect", "tolerance", "tolerance_source", "expect_exception"}},
+        {"alarm_record", {"!slot", "channel", "status", "after", "before", "value", "tolerance", "tolerance_source"}},
+        {"event", {"!type", "detail", "value", "after", "before"}},
         {"reading", {"!key", "expect", "tolerance", "tolerance_source", "quality"}},
         {"wait_until", {"!key", "!quality", "!timeout", "within"}},
         {"accuracy", {"!channel", "!quantity", "!limit_pct", "!class"}},
@@ -76,6 +79,16 @@ Step parse_step(const json& j, const std::string& path, const std::string& file)
         bad(file, path + "." + kind + ".tolerance", "must be a number or a percentage such as \"0.05%\"");
     if ((kind == "read" || kind == "reading") && args.contains("expect") && !args.contains("tolerance") && !args["expect"].is_boolean())
         bad(file, path + "." + kind + ".tolerance", "is required with a numeric expect (say where it comes from in tolerance_source)");
+    if (kind == "read_key" && args.contains("expect") && !args.contains("tolerance"))
+        bad(file, path + ".read_key.tolerance", "is required with an expect (say where it comes from in tolerance_source)");
+    if (kind == "read_key" && !fw::Catalogue::instance().by_key(args["key"].get<std::string>()))
+        bad(file, path + ".read_key.key", "is not a catalogue key: " + args["key"].dump());
+    if (kind == "alarm_record" && args.contains("status") && args["status"] != "alarm" && args["status"] != "reset")
+        bad(file, path + ".alarm_record.status", "must be alarm or reset");
+    if (kind == "write" && args.contains("type")) {
+        const auto t = args["type"];
+        if (t != "float32" && t != "uint32" && t != "uint16") bad(file, path + ".write.type", "must be float32, uint32 or uint16");
+    }
     if (kind == "read" && args.contains("type")) {
         const auto t = args["type"];
         if (t != "float32" && t != "uint32" && t != "uint16") bad(file, path + ".read.type", "must be float32, uint32 or uint16");
@@ -113,6 +126,7 @@ public:
         : s_(s), rig_(rig), result_(result), endpoint_(std::move(endpoint)) {}
 
     void run() {
+        start_board_s_ = hal::to_seconds(rig_.board().board_time());
         for (const auto& step : s_.steps) {
             step_ = &step;
             execute(step);
@@ -127,7 +141,9 @@ private:
     void check_value(double measured, const json& a, const std::string& what) {
         const double expect = a["expect"].is_boolean() ? (a["expect"].get<bool>() ? 1.0 : 0.0) : a["expect"].get<double>();
         const double tol = a.contains("tolerance") ? tolerance_of(a, expect) : 0.0;
-        if (!(std::abs(measured - expect) <= tol))
+        // Scaled registers (23 x 0.1) are not exact in binary: "exact" means within rounding.
+        const double rounding = 1e-9 * std::max(1.0, std::abs(expect));
+        if (!(std::abs(measured - expect) <= tol + rounding))
             fail(what + ": expected " + fmt(expect) + " +/- " + fmt(tol) +
                  (a.contains("tolerance_source") ? " (" + a["tolerance_source"].get<std::string>() + ")" : std::string()) +
                  ", measured " + fmt(measured));
@@ -162,10 +178,13 @@ private:
                 rig_.advance(half);
             }
         } else if (k == "relay") {
-            const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) {
-                return modbus_write_bit(m, a["index"].get<int>() - 1, a["on"].get<bool>() ? 1 : 0);
+            const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
+                return exception_of(modbus_write_bit(m, a["index"].get<int>() - 1, a["on"].get<bool>() ? 1 : 0));
             });
-            if (rc != 1) fail("FC05 on RO" + std::to_string(a["index"].get<int>()) + " failed");
+            const int want = a.value("expect_exception", 0);
+            if (code != want)
+                fail("FC05 on RO" + std::to_string(a["index"].get<int>()) + ": expected exception " + std::to_string(want) + ", got " +
+                     std::to_string(code));
         } else if (k == "fault") {
             auto& f = rig_.bus().faults();
             if (a.value("clear", false)) rig_.bus().reset_faults();
@@ -185,8 +204,28 @@ private:
             if (rc != 6) fail("FC16 to the clock registers failed: " + std::string(modbus_strerror(errno)));
         } else if (k == "read") {
             read(a);
+        } else if (k == "read_key") {
+            read_key(a);
+        } else if (k == "alarm_record") {
+            alarm_record(a);
+        } else if (k == "event") {
+            event(a);
         } else if (k == "write") {
-            std::vector<std::uint16_t> values = a["values"].get<std::vector<std::uint16_t>>();
+            std::vector<std::uint16_t> values;
+            const std::string type = a.value("type", "uint16");
+            for (const auto& v : a["values"]) {
+                if (type == "float32") {
+                    std::vector<std::uint16_t> two(2);
+                    modbus::put_float(two, 0, v.get<float>());
+                    values.insert(values.end(), two.begin(), two.end());
+                } else if (type == "uint32") {
+                    std::vector<std::uint16_t> two(2);
+                    modbus::put_u32(two, 0, v.get<std::uint32_t>());
+                    values.insert(values.end(), two.begin(), two.end());
+                } else {
+                    values.push_back(v.get<std::uint16_t>());
+                }
+            }
             const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
                 return exception_of(modbus_write_registers(m, a["address"].get<int>(), static_cast<int>(values.size()), values.data()));
             });
@@ -257,6 +296,94 @@ private:
         check_value(v, a, "register " + std::to_string(address));
     }
 
+    // FC03 of `count` registers at `address` through the step's client; the exception code (0 = none).
+    int read_registers(int address, int count, std::vector<std::uint16_t>& regs) {
+        regs.assign(static_cast<std::size_t>(count), 0);
+        return with_client(rig_, endpoint_, [&](modbus_t* m) { return exception_of(modbus_read_registers(m, address, count, regs.data())); });
+    }
+
+    // A catalogue parameter read through Modbus TCP at its register, with its type and scale.
+    void read_key(const json& a) {
+        const auto& p = *fw::Catalogue::instance().by_key(a["key"].get<std::string>());
+        std::vector<std::uint16_t> regs;
+        const int code = read_registers(p.module_register, p.registers(), regs);
+        const int want = a.value("expect_exception", 0);
+        if (code != want) fail(p.key + " at " + std::to_string(p.module_register) + ": expected exception " + std::to_string(want) + ", got " + std::to_string(code));
+        if (!a.contains("expect")) return;
+        double raw = p.type == fw::DataType::float32 ? modbus::get_float(regs, 0)
+                     : p.type == fw::DataType::uint32 ? static_cast<double>(modbus::get_u32(regs, 0))
+                                                      : static_cast<double>(regs[0]);
+        check_value(raw * p.scale, a, p.key);
+    }
+
+    static double unpack_time(const std::uint16_t* t, std::uint16_t ms) {
+        std::tm tm{};
+        tm.tm_year = (t[0] >> 8) + 100;
+        tm.tm_mon = (t[0] & 0xFF) - 1;
+        tm.tm_mday = t[1] >> 8;
+        tm.tm_hour = t[1] & 0xFF;
+        tm.tm_min = t[2] >> 8;
+        tm.tm_sec = t[2] & 0xFF;
+        return static_cast<double>(timegm(&tm)) + ms / 1000.0;
+    }
+    // Seconds since the scenario started, on the board clock as it ran at the start.
+    double since_start(double board_seconds) const { return board_seconds - start_board_s_; }
+    void check_window(double t, const json& a, const std::string& what) {
+        if (a.contains("after") && t < a["after"].get<double>())
+            fail(what + " at " + fmt(t) + " s, expected not before " + fmt(a["after"].get<double>()) + " s");
+        if (a.contains("before") && t > a["before"].get<double>())
+            fail(what + " at " + fmt(t) + " s, expected by " + fmt(a["before"].get<double>()) + " s");
+    }
+
+    // One slot of the alarm log (0x4500) read through Modbus TCP.
+    void alarm_record(const json& a) {
+        const int slot = a["slot"].get<int>();
+        if (slot < 1 || slot > 16) fail("slot " + std::to_string(slot) + " is out of range: 1-16");
+        std::vector<std::uint16_t> r;
+        if (int code = read_registers(0x4500 + 16 + 10 * (slot - 1), 10, r)) fail("alarm log read: exception " + std::to_string(code));
+        const std::string what = "alarm log slot " + std::to_string(slot);
+        if (a.contains("channel") && r[4] != a["channel"].get<int>())
+            fail(what + ": expected alarm " + std::to_string(a["channel"].get<int>()) + ", measured " + std::to_string(r[4]));
+        if (a.contains("status") && (r[5] == 1 ? "alarm" : "reset") != a["status"].get<std::string>())
+            fail(what + ": expected status " + a["status"].get<std::string>() + ", measured " + (r[5] == 1 ? "alarm" : "reset"));
+        check_window(since_start(unpack_time(r.data(), r[3])), a, what);
+        if (a.contains("value")) {
+            json v = a;
+            v["expect"] = a["value"];
+            if (!v.contains("tolerance")) v["tolerance"] = 0;
+            check_value(modbus::get_float(r, 7), v, what + " value");
+        }
+    }
+
+    // Finds an event log record of a type (and detail, value) through the window registers.
+    void event(const json& a) {
+        std::vector<std::uint16_t> head;
+        if (int code = read_registers(0x4600, 4, head)) fail("event log read: exception " + std::to_string(code));
+        const std::uint32_t newest = modbus::get_u32(head, 0), oldest = modbus::get_u32(head, 2);
+        std::string seen;
+        for (std::uint32_t first = oldest; newest && first <= newest; first += 10) {
+            std::vector<std::uint16_t> ctl(3);
+            modbus::put_u32(ctl, 0, first);
+            ctl[2] = 10;
+            const int wc = with_client(rig_, endpoint_, [&](modbus_t* m) { return exception_of(modbus_write_registers(m, 0x0B08, 3, ctl.data())); });
+            if (wc) fail("event window write: exception " + std::to_string(wc));
+            rig_.advance(std::chrono::seconds(2));  // the module reads a new window at once
+            std::vector<std::uint16_t> w;
+            if (int code = read_registers(0x4600, 99, w)) fail("event window read: exception " + std::to_string(code));
+            for (int i = 0; i < w[6]; ++i) {
+                const std::uint16_t* rec = w.data() + 9 + 9 * i;
+                const std::uint16_t type = rec[6], detail = rec[7], value = rec[8];
+                seen += " " + std::to_string(type) + "/" + std::to_string(detail) + "/" + std::to_string(value);
+                if (type != a["type"].get<int>()) continue;
+                if (a.contains("detail") && detail != a["detail"].get<int>()) continue;
+                if (a.contains("value") && value != a["value"].get<int>()) continue;
+                check_window(since_start(unpack_time(rec + 2, rec[5])), a, "event type " + std::to_string(type));
+                return;
+            }
+        }
+        fail("no event of type " + std::to_string(a["type"].get<int>()) + " in the log (type/detail/value:" + seen + ")");
+    }
+
     void accuracy(const json& a) {
         // Measured over Modbus TCP, truth from the generator: the class test point's error.
         const int ch = a["channel"].get<int>();
@@ -298,6 +425,7 @@ private:
     Rig& rig_;
     ScenarioResult& result_;
     const Step* step_ = nullptr;
+    double start_board_s_ = 0;  // the board clock when the scenario started
     ClientEndpoint endpoint_;
 };
 

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
-#include <unordered_set>
 
 #include "acurev/board_map.hpp"
 
@@ -42,6 +41,127 @@ public:
 const char* const phase_letter[3] = {"a", "b", "c"};
 const char* const phase_upper[3] = {"A", "B", "C"};
 const char* const ll_pair[3] = {"ab", "bc", "ca"};
+
+// The 31 energy meters in register-map order (phases, system, input channels, users), with the
+// id suffix, the key tag (EPa_IMP_kWh, EP001_IMP_kWh, EPs1_IMP_kWh) and the name.
+struct Meter {
+    std::string id, tag, name;
+};
+std::vector<Meter> energy_meters() {
+    std::vector<Meter> m;
+    for (int p = 0; p < 3; ++p) m.push_back({std::string(".") + phase_letter[p], phase_letter[p], std::string("Phase ") + phase_upper[p]});
+    m.push_back({"", "", "System"});
+    for (int ch = 1; ch <= 18; ++ch) m.push_back({".ch" + two(ch), three(ch), "Input Channel " + std::to_string(ch)});
+    for (int u = 1; u <= 9; ++u) m.push_back({".user" + std::to_string(u), "s" + std::to_string(u), "User Channel s" + std::to_string(u)});
+    return m;
+}
+
+// kvarh and kVAh import (register map 1.4); keys by analogy with EP_IMP_kWh (4100W templates:
+// EQ_IMP_kvarh, ES_kVAh).
+void add_energy_depth(Builder& b) {
+    namespace e = acurev::energy;
+    const auto meters = energy_meters();
+    for (int c = 0; c < 31; ++c) {
+        const auto& m = meters[static_cast<std::size_t>(c)];
+        b.add("energy.kvarh" + m.id, m.name + " Reactive Energy Import", "kvarh", DataType::uint32, 0.1, e::register_of(e::Kind::kvarh, c),
+              "EQ" + m.tag + "_IMP_kvarh", group_energy);
+        b.add("energy.kvah" + m.id, m.name + " Apparent Energy", "kVAh", DataType::uint32, 0.1, e::register_of(e::Kind::kvah, c),
+              "ES" + m.tag + "_kVAh", group_energy);
+    }
+}
+
+// Power quality 0x3200 and phase angles 0x3600 (register map 1.6, 1.7), uint16 with the published scales.
+void add_power_quality(Builder& b) {
+    const std::uint16_t q = acurev::blocks::power_quality.start;
+    auto pq = [&](std::string id, std::string name, std::string unit, double scale, int offset, std::string key) {
+        b.add(std::move(id), std::move(name), std::move(unit), DataType::uint16, scale, static_cast<std::uint16_t>(q + offset), std::move(key),
+              group_power_quality);
+    };
+    pq("pq.unbalance.v", "Voltage Unbalance", "%", 0.1, 0x000, "Unbl_V");
+    for (int p = 0; p < 3; ++p) {
+        const std::string l = phase_letter[p], name = std::string("Phase ") + phase_upper[p];
+        pq("pq.thd.v." + l, name + " Voltage THD", "%", 0.01, 1 + p, "THD_V" + l);
+        for (int h = 2; h <= 31; ++h)
+            pq("pq.harmonic.v." + l + "." + two(h), name + " Voltage Harmonic " + std::to_string(h), "%", 0.01, 5 + 30 * p + (h - 2),
+               "Har" + std::to_string(h) + "_V" + l);
+        pq("pq.thd_odd.v." + l, name + " Voltage Odd THD", "%", 0.01, 0x60 + 4 * p, "THDodd_V" + l);
+        pq("pq.thd_even.v." + l, name + " Voltage Even THD", "%", 0.01, 0x61 + 4 * p, "THDeven_V" + l);
+        pq("pq.crest.v." + l, name + " Voltage Crest Factor", "", 0.001, 0x62 + 4 * p, "CF_V" + l);
+        pq("pq.thff.v." + l, name + " Voltage THFF", "%", 0.01, 0x63 + 4 * p, "THFF_V" + l);
+    }
+    pq("pq.thd.v.avg", "Average Voltage THD", "%", 0.01, 4, "THD_Vavg");
+    pq("pq.unbalance.i", "Current Unbalance", "%", 0.01, 0x5F, "Unbl_I");
+    for (int ch = 1; ch <= 18; ++ch) {
+        const std::string t = three(ch), id = "ch" + two(ch), name = "Input Channel " + std::to_string(ch);
+        pq("pq.thd_odd.i." + id, name + " Current Odd THD", "%", 0.01, 0xA0 + 3 * (ch - 1), "THDodd_I" + t);
+        pq("pq.thd_even.i." + id, name + " Current Even THD", "%", 0.01, 0xA1 + 3 * (ch - 1), "THDeven_I" + t);
+        pq("pq.k_factor.i." + id, name + " K-Factor", "", 0.1, 0xA2 + 3 * (ch - 1), "KF_I" + t);
+        pq("pq.thd.i." + id, name + " Current THD", "%", 0.01, 0x100 + 31 * (ch - 1), "THD_I" + t);
+        for (int h = 2; h <= 31; ++h)
+            pq("pq.harmonic.i." + id + "." + two(h), name + " Current Harmonic " + std::to_string(h), "%", 0.01, 0x100 + 31 * (ch - 1) + (h - 1),
+               "Har" + std::to_string(h) + "_I" + t);
+    }
+    for (int u = 1; u <= 9; ++u)
+        pq("pq.unbalance.i.user" + std::to_string(u), "User Channel s" + std::to_string(u) + " Current Unbalance", "%", 0.01, 0x32E + (u - 1),
+           "Unbl_Is" + std::to_string(u));
+    const std::uint16_t a = acurev::blocks::phase_angles.start;
+    b.add("pq.angle.v.b", "Phase B Voltage Angle", "deg", DataType::uint16, 0.1, a, "Ang_Vb", group_power_quality);
+    b.add("pq.angle.v.c", "Phase C Voltage Angle", "deg", DataType::uint16, 0.1, static_cast<std::uint16_t>(a + 1), "Ang_Vc", group_power_quality);
+    for (int ch = 1; ch <= 18; ++ch)
+        b.add("pq.angle.i.ch" + two(ch), "Input Channel " + std::to_string(ch) + " Current Angle", "deg", DataType::uint16, 0.1,
+              static_cast<std::uint16_t>(a + 1 + ch), "Ang_I" + three(ch), group_power_quality);
+}
+
+// TOU energies (designed 0x4000-0x43D9) and status (0x4400).
+void add_tou(Builder& b) {
+    const char* const row_id[5] = {"total", "sharp", "peak", "valley", "normal"};
+    const char* const row_name[5] = {"Total", "Rate Sharp", "Rate Peak", "Rate Valley", "Rate Normal"};
+    const char* const row_key[5] = {"IMP", "SHARP", "PEAK", "VALLEY", "NORMAL"};
+    const char* const month_id[2] = {"month", "prior"};
+    const char* const month_name[2] = {"Current Month", "Prior Month"};
+    const char* const month_key[2] = {"MONTH", "PRIOR"};
+    const auto meters = energy_meters();
+    for (int m = 0; m < 2; ++m)
+        for (int c = 0; c < 31; ++c)
+            for (int r = 0; r < 5; ++r) {
+                std::uint16_t reg = 0;
+                if (c < 4)
+                    reg = static_cast<std::uint16_t>(acurev::blocks::tou_energy.start + 40 * m + 2 * (r * 4 + c));
+                else if (c < 22)
+                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_channel_prior : acurev::blocks::tou_channel_month).start + 10 * (c - 4) + 2 * r);
+                else
+                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_user_prior : acurev::blocks::tou_user_month).start + 10 * (c - 22) + 2 * r);
+                const auto& mt = meters[static_cast<std::size_t>(c)];
+                b.add(std::string("tou.") + month_id[m] + "." + row_id[r] + (mt.id.empty() ? ".sys" : mt.id),
+                      std::string(month_name[m]) + " Active Energy " + row_name[r] + ", " + mt.name, "kWh", DataType::uint32, 0.1, reg,
+                      "EP" + mt.tag + "_" + row_key[r] + "_" + month_key[m] + "_kWh", group_energy);
+            }
+    const std::uint16_t st = acurev::blocks::tou_status.start;
+    const struct {
+        const char* id;
+        const char* name;
+        const char* key;
+    } status[] = {{"tou.status.error", "TOU Error Status", "TOU_Error"}, {"tou.status.enabled", "TOU Active", "TOU_Active"},
+                  {"tou.status.tariff", "TOU Present Tariff", "TOU_Tariff"}, {"tou.status.season", "TOU Present Season", "TOU_Season"},
+                  {"tou.status.schedule", "TOU Present Schedule", "TOU_Schedule"}, {"tou.status.day_type", "TOU Day Type", "TOU_DayType"}};
+    for (int i = 0; i < 6; ++i)
+        b.add(status[i].id, status[i].name, "", DataType::uint16, 1.0, static_cast<std::uint16_t>(st + i), status[i].key, group_energy);
+}
+
+void add_io_and_alarms(Builder& b) {
+    for (int d = 1; d <= 18; ++d) {
+        b.add("io.di" + two(d) + ".count", "DI" + std::to_string(d) + " Pulse Count", "", DataType::uint32, 1.0,
+              static_cast<std::uint16_t>(acurev::blocks::di_counters.start + 2 * (d - 1)), "DI" + two(d) + "_Count", group_io);
+        b.add("io.di" + two(d) + ".value", "DI" + std::to_string(d) + " Value", "", DataType::float32, 1.0,
+              static_cast<std::uint16_t>(acurev::blocks::di_values.start + 2 * (d - 1)), "DI" + two(d) + "_Value", group_io);
+    }
+    const std::uint16_t al = acurev::blocks::alarm_log.start;
+    b.add("alarm.active", "Alarms in Force (bit k-1 = alarm k)", "", DataType::uint16, 1.0, al, "ALM_Active", group_io);
+    b.add("alarm.records", "Alarm Records Written", "", DataType::uint32, 1.0, static_cast<std::uint16_t>(al + 1), "ALM_Records", group_io);
+    b.add("alarm.newest_slot", "Newest Alarm Record Slot", "", DataType::uint16, 1.0, static_cast<std::uint16_t>(al + 3), "ALM_Newest", group_io);
+    const std::uint16_t ev = acurev::blocks::event_log.start;
+    b.add("event.records", "Event Log Records Written", "", DataType::uint32, 1.0, ev, "SOE_Records", group_io);
+}
 
 // Keys: PF, PFa, PF001, PFs1, EP_IMP_kWh, EPa_IMP_kWh, EP001_IMP_kWh, EPs1_IMP_kWh are seen in a
 // real 2100 capture (web2-formats.md §2); the other real-time keys follow the same scheme.
@@ -162,21 +282,17 @@ std::vector<Parameter> build() {
                 item("user" + std::to_string(u) + "." + q.id, "User Channel s" + std::to_string(u) + " " + q.name, q.unit,
                      "DMD_" + key_of(q.key, "s" + std::to_string(u)));
     }
-    // Current-month energy at 0x4000 (designed), row "total" per phase and system.
-    const std::uint16_t t = acurev::blocks::tou_energy.start;
-    const char* const col[4] = {"a", "b", "c", "sys"};
-    for (int c = 0; c < 4; ++c)
-        b.add(std::string("tou.month.total.") + col[c], std::string("Current Month Active Energy, ") + (c < 3 ? std::string("Phase ") + phase_upper[c] : std::string("System")),
-              "kWh", DataType::uint32, 0.1, static_cast<std::uint16_t>(t + 2 * c),
-              std::string("EP") + (c < 3 ? phase_letter[c] : "") + "_IMP_MONTH_kWh", group_energy);
-    for (int d = 1; d <= 18; ++d)
-        b.add("io.di" + two(d) + ".count", "DI" + std::to_string(d) + " Pulse Count", "", DataType::uint32, 1.0,
-              static_cast<std::uint16_t>(acurev::blocks::di_counters.start + 2 * (d - 1)), "DI" + two(d) + "_Count", group_io);
-    for (const auto& s : acurev::board_settings())
-        b.add(std::string("setting.") + s.key, s.label, s.unit, DataType::uint16, 1.0, s.address, s.key, group_settings);
+    add_energy_depth(b);
+    add_power_quality(b);
+    add_tou(b);
+    add_io_and_alarms(b);
+    for (const auto& s : acurev::board_settings()) {
+        if (s.word == acurev::Word::float_low) continue;  // the float32 row covers both words
+        b.add(std::string("setting.") + s.key, s.label, s.unit, s.word == acurev::Word::float_high ? DataType::float32 : DataType::uint16, 1.0,
+              s.address, s.key, group_settings);
+    }
     return std::move(b.rows);
 }
-
 }  // namespace
 
 const char* type_name(DataType t) {
@@ -189,10 +305,11 @@ const char* type_name(DataType t) {
 }
 
 Catalogue::Catalogue() : rows_(build()) {
-    std::unordered_set<std::string> ids, keys;
-    for (const auto& r : rows_) {
-        if (!ids.insert(r.id).second) throw std::logic_error("catalogue id twice: " + r.id);
-        if (!keys.insert(r.key).second) throw std::logic_error("catalogue key twice: " + r.key);
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        const auto& r = rows_[i];
+        if (!by_id_.emplace(r.id, i).second) throw std::logic_error("catalogue id twice: " + r.id);
+        if (!by_key_.emplace(r.key, i).second) throw std::logic_error("catalogue key twice: " + r.key);
+        by_register_.emplace(r.module_register, i);
         if (!acurev::find_block(r.board_register, static_cast<std::uint16_t>(r.registers())))
             throw std::logic_error("catalogue row " + r.id + " is outside every register block");
     }
@@ -204,21 +321,18 @@ const Catalogue& Catalogue::instance() {
 }
 
 const Parameter* Catalogue::find(const std::string& id) const {
-    for (const auto& r : rows_)
-        if (r.id == id) return &r;
-    return nullptr;
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &rows_[it->second];
 }
 
 const Parameter* Catalogue::by_key(const std::string& key) const {
-    for (const auto& r : rows_)
-        if (r.key == key) return &r;
-    return nullptr;
+    const auto it = by_key_.find(key);
+    return it == by_key_.end() ? nullptr : &rows_[it->second];
 }
 
 const Parameter* Catalogue::at_module_register(std::uint16_t address) const {
-    for (const auto& r : rows_)
-        if (r.module_register == address) return &r;
-    return nullptr;
+    const auto it = by_register_.find(address);
+    return it == by_register_.end() ? nullptr : &rows_[it->second];
 }
 
 std::string Catalogue::markdown() const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fw {
@@ -45,6 +46,8 @@ public:
 private:
     Catalogue();
     std::vector<Parameter> rows_;
+    std::unordered_map<std::string, std::size_t> by_id_, by_key_;
+    std::unordered_map<std::uint16_t, std::size_t> by_register_;
 };
 
 const char* type_name(DataType t);

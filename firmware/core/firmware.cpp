@@ -54,10 +54,13 @@ std::optional<Exception> Firmware::check_write(const modbus::Request& r) const {
     for (std::uint16_t i = 0; i < r.count; ++i)
         if (!acurev::find_setting(static_cast<std::uint16_t>(r.address + i))) return Exception::illegal_data_address;
     const hal::Time now = hal_.scheduler.now();
-    if (model_.quality(blocks::meter_settings.start, blocks::meter_settings.count, now) == Quality::never_read)
-        return Exception::gateway_target_failed;  // cross-field rules need the board's settings
-    const auto image = model_.registers(blocks::meter_settings.start, blocks::meter_settings.count);
-    if (acurev::check_settings_write(r.address, r.registers, image)) return Exception::illegal_data_value;
+    // Cross-field rules (demand interval and sub-interval, the other word of a float32) need the
+    // board's settings as they are.
+    if (model_.quality(blocks::meter_settings.start, blocks::meter_settings.count, now) == Quality::never_read ||
+        model_.quality(b->start, b->count, now) == Quality::never_read)
+        return Exception::gateway_target_failed;
+    const auto current = [this](std::uint16_t a) { return model_.registers(a, 1).at(0); };
+    if (acurev::check_settings_write(r.address, r.registers, current)) return Exception::illegal_data_value;
     return std::nullopt;
 }
 

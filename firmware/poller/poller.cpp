@@ -6,6 +6,19 @@ namespace fw {
 
 namespace blocks = acurev::blocks;
 
+namespace {
+// How often (in which option's cycles) a slow block is read: energy, the manual's TOU example read
+// (0x4000), counters, the clock and the alarm status often; power quality rarely; the rest between.
+enum class Rate { frequent, normal, rare };
+Rate rate_of(const acurev::Block& b) {
+    for (const auto* f : {&blocks::energy_kwh, &blocks::energy_kvarh_kvah, &blocks::tou_energy, &blocks::tou_status, &blocks::di_counters,
+                          &blocks::di_values, &blocks::clock, &blocks::alarm_log})
+        if (f->start == b.start) return Rate::frequent;
+    if (b.start == blocks::power_quality.start || b.start == blocks::phase_angles.start) return Rate::rare;
+    return Rate::normal;
+}
+}  // namespace
+
 Poller::Poller(hal::Scheduler& scheduler, RtuMaster& master, DataModel& model, std::function<std::uint8_t()> slave,
                PollerOptions options)
     : scheduler_(scheduler), master_(master), model_(model), slave_(std::move(slave)), options_(options),
@@ -37,15 +50,9 @@ void Poller::begin_cycle() {
     };
     // Slow blocks (settings, clock, energy, demand, counters) are read a slice per cycle, so a
     // slow or noisy line never holds the real-time blocks back.
-    if (slow_.empty() && (need_info_ || stats_.cycles % static_cast<std::uint64_t>(options_.slow_every) == 1)) {
-        for (const auto* b : {&blocks::meter_settings, &blocks::rs485, &blocks::clock, &blocks::energy_kwh, &blocks::tou_energy,
-                              &blocks::di_counters, &blocks::demand})
-            add(slow_, *b);
-    }
-    if (need_info_) add(plan_, blocks::device_info);
-    add(plan_, blocks::system_realtime);
-    add(plan_, blocks::channel_realtime);
-    add(plan_, blocks::user_realtime);
+    queue_due_blocks();
+    for (const auto& b : acurev::register_blocks())
+        if ((b.poll == acurev::Poll::once && need_info_) || b.poll == acurev::Poll::fast) add(plan_, b);
     plan_.push_back({modbus::Function::read_coils, 0, acurev::coil_count});
     plan_.push_back({modbus::Function::read_discrete_inputs, 0, acurev::discrete_input_count});
     // On a noisy line (small reads) the slice shrinks with the read size: real-time blocks first.
@@ -66,8 +73,33 @@ void Poller::begin_cycle() {
     next_read();
 }
 
+void Poller::queue_due_blocks() {
+    const auto every = [this](Rate r) {
+        return static_cast<std::uint64_t>(r == Rate::frequent ? options_.frequent_every : r == Rate::rare ? options_.rare_every : options_.slow_every);
+    };
+    // After a start every block is due, in rate order, so energy and the settings writes are checked
+    // against arrive first.
+    for (const Rate r : {Rate::frequent, Rate::normal, Rate::rare})
+        for (const auto& b : acurev::register_blocks()) {
+            if (b.poll != acurev::Poll::slow || rate_of(b) != r) continue;
+            if (!need_info_ && stats_.cycles % every(r) != 1 % every(r)) continue;
+            const bool queued = std::any_of(slow_.begin(), slow_.end(), [&](const Read& q) { return b.contains(q.address, q.count); });
+            if (queued) continue;
+            const Read read{modbus::Function::read_holding_registers, b.start, b.count};
+            // Frequent blocks go ahead of a backlog (behind the block being read a slice at a time).
+            if (r == Rate::frequent && !need_info_ && !slow_.empty())
+                slow_.insert(slow_.begin() + 1, read);
+            else
+                slow_.push_back(read);
+        }
+}
+
 void Poller::next_read() {
     if (!running_) return;
+    if (!soon_.empty()) {
+        plan_.insert(plan_.begin() + static_cast<std::ptrdiff_t>(next_), soon_.begin(), soon_.end());
+        soon_.clear();
+    }
     if (next_ >= plan_.size()) {
         end_cycle();
         return;
@@ -146,6 +178,9 @@ void Poller::write_registers(std::uint16_t address, std::vector<std::uint16_t> v
         // Commands act and read 0: only settings are mirrored.
         if (res.response && !res.response->exception && !acurev::blocks::commands.contains(req.address, req.count))
             model_.store_registers(req.address, req.registers, scheduler_.now());
+        // A new event log window is read at once, so the master polling it sees it soon.
+        if (res.response && !res.response->exception && acurev::blocks::event_window.contains(req.address, req.count))
+            soon_.push_back({modbus::Function::read_holding_registers, acurev::blocks::event_log.start, acurev::blocks::event_log.count});
         done(res);
     }, true);
 }

@@ -1,7 +1,6 @@
 #include "meter/demand.hpp"
 
 #include <cmath>
-#include <ctime>
 #include <algorithm>
 #include <numeric>
 
@@ -102,19 +101,6 @@ void DemandCalculator::close_second(std::int64_t t) {
         second_sum_[i] = 0;
     }
     second_covered_ = 0;
-}
-
-void pack_demand_time(std::int64_t epoch_seconds, std::uint16_t out[3]) {
-    if (epoch_seconds <= 0) {
-        out[0] = out[1] = out[2] = 0;
-        return;
-    }
-    const std::time_t t = static_cast<std::time_t>(epoch_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    out[0] = static_cast<std::uint16_t>(((tm.tm_year + 1900 - 2000) << 8) | (tm.tm_mon + 1));
-    out[1] = static_cast<std::uint16_t>((tm.tm_mday << 8) | tm.tm_hour);
-    out[2] = static_cast<std::uint16_t>((tm.tm_min << 8) | tm.tm_sec);
 }
 
 }  // namespace sim::meter

@@ -7,7 +7,8 @@
 //   fixed    (2): every clock-aligned interval end, the interval's mean;
 //   thermal  (3): exponential, tau = interval / ln 10 (90 % of a step after one interval), every second.
 // Predicted = (energy so far in the clock-aligned interval + present rate × time left) / interval.
-// Peaks keep the time (board clock, whole seconds) of the update that set them.
+// Peaks keep the time (board clock, whole seconds) of the update that set them; the registers hold
+// it packed by pack_board_time (meter/board_time.hpp).
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -52,8 +53,5 @@ private:
     std::vector<std::deque<double>> history_;  // sliding: per-second means; rolling: sub-interval means
     std::vector<double> last_;            // the last whole second's mean (the present rate)
 };
-
-// Packed peak time of the 3 registers (register map §2): (year − 2000, month), (day, hour), (minute, second).
-void pack_demand_time(std::int64_t epoch_seconds, std::uint16_t out[3]);
 
 }  // namespace sim::meter

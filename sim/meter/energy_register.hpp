@@ -1,8 +1,8 @@
 #pragma once
-// One energy register of the board: an exact integer count of micro-watt-hours, so that months and
-// years of 200 ms windows never drift the 0.1-unit registers (register map 1.4). A window's energy
-// is rounded to the micro-unit once; the rounding error of each add is at most 0.5 µWh, far below
-// the 100 Wh of one register count even after 10^8 windows.
+// One energy register of the board: an integer count of micro-watt-hours and the fraction of a
+// micro-watt-hour not yet counted, carried to the next add. Months and years of 200 ms windows
+// therefore never drift the 0.1-unit registers (register map 1.4): the count is within 1 µWh of the
+// exact sum however many windows were added.
 #include <cmath>
 #include <cstdint>
 
@@ -10,16 +10,25 @@ namespace sim::meter {
 
 class EnergyRegister {
 public:
-    void add_wh(double wh) { micro_ += static_cast<std::int64_t>(std::llround(wh * 1e6)); }
+    void add_wh(double wh) {
+        const double x = wh * 1e6 + carry_;
+        const auto whole = static_cast<std::int64_t>(std::llround(x));
+        micro_ += whole;
+        carry_ = x - static_cast<double>(whole);
+    }
     double wh() const { return static_cast<double>(micro_) * 1e-6; }
     std::int64_t micro_wh() const { return micro_; }
     // The uint32 register in 0.1 kWh (kvarh, kVAh): truncated so a register never runs ahead.
     std::uint32_t tenths_of_kilo() const { return static_cast<std::uint32_t>(micro_ / 100'000'000); }
-    void clear() { micro_ = 0; }
+    void clear() {
+        micro_ = 0;
+        carry_ = 0;
+    }
     bool operator==(const EnergyRegister&) const = default;
 
 private:
     std::int64_t micro_ = 0;
+    double carry_ = 0;  // µWh, |carry_| <= 0.5
 };
 
 }  // namespace sim::meter

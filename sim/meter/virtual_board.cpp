@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "meter/board_time.hpp"
 #include "meter/dsp/measurement_engine.hpp"
 #include "meter/power_values.hpp"
 #include "waveform/waveform.hpp"
@@ -35,13 +36,17 @@ void put_ascii(std::vector<std::uint16_t>& regs, std::size_t at, std::size_t n_r
 }  // namespace
 
 VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, BoardConfig config)
-    : scheduler_(scheduler), world_(world), config_(std::move(config)), regs_(std::make_unique<Registers>()) {
-    auto& settings = block_image(blocks::meter_settings);
-    auto& rs485 = block_image(blocks::rs485);
-    for (const auto& d : acurev::board_settings()) {
-        if (blocks::meter_settings.contains(d.address, 1)) settings[d.address - blocks::meter_settings.start] = d.default_value;
-        if (blocks::rs485.contains(d.address, 1)) rs485[d.address - blocks::rs485.start] = d.default_value;
-    }
+    : scheduler_(scheduler), world_(world), config_(std::move(config)), regs_(std::make_unique<Registers>()),
+      di_(scheduler, io_,
+          [this](int index, bool level, hal::Time) {
+              note(EventType::di_change, static_cast<std::uint16_t>(index + 1), level ? 1 : 0);
+          }),
+      relays_(scheduler, io_, [this](int index, bool on, hal::Time) {
+          note(EventType::relay_change, static_cast<std::uint16_t>(index + 1), on ? 1 : 0);
+      }) {
+    static_assert(power_quality_registers == blocks::power_quality.count && phase_angle_registers == blocks::phase_angles.count);
+    for (auto& [block, image] : regs_->images)
+        if (acurev::is_settings_block(*block)) image = acurev::default_settings_image(*block);
     EngineConfig ec;
     ec.nominal_frequency = config_.nominal_frequency;
     ec.samples_per_cycle = config_.samples_per_cycle;
@@ -65,6 +70,9 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
     info[29] = 0;  // seal status: not sealed
 
     apply_settings();
+    // The settings above are the board as installed, not changes made in service: the event log starts empty.
+    events_ = EventLog{};
+    events_.render_window(block_image(blocks::event_log));
     rtu_ = std::make_unique<RtuSlave>(scheduler_, *this, [this] { return address(); }, config_.turnaround);
     schedule_window(scheduler_.now());
 }
@@ -92,8 +100,7 @@ hal::SerialConfig VirtualBoard::serial_config() const {
 
 std::uint16_t VirtualBoard::setting(std::uint16_t address) const {
     for (const auto& [block, image] : regs_->images)
-        if (block->contains(address, 1) && (block->start == blocks::meter_settings.start || block->start == blocks::rs485.start))
-            return image[address - block->start];
+        if (block->contains(address, 1) && acurev::is_settings_block(*block)) return image[address - block->start];
     throw std::invalid_argument("register " + std::to_string(address) + " is not a board setting");
 }
 
@@ -106,7 +113,36 @@ void VirtualBoard::apply_settings() {
     for (int ch = 0; ch < current_inputs; ++ch)
         fe.ct_primary[static_cast<std::size_t>(ch)] = setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
     engine_->set_front_end(fe);
+    presence_ = presence_thresholds(fe);
     engine_->set_element_voltages(wiring_.element);
+    const acurev::SettingLookup current = [this](std::uint16_t a) { return setting(a); };
+    std::array<DiConfig, DigitalInputs::count> di{};
+    for (int n = 0; n < DigitalInputs::count; ++n) {
+        const auto base = static_cast<std::uint16_t>(s::di_first + s::di_stride * n);
+        auto& c = di[static_cast<std::size_t>(n)];
+        c.pulse_counter = setting(base) == 1;
+        c.pulse_constant = setting(static_cast<std::uint16_t>(base + acurev::di::pulse_constant));
+        c.unit = setting(static_cast<std::uint16_t>(base + acurev::di::unit));
+        c.value_per_count = acurev::float_at(current, static_cast<std::uint16_t>(base + acurev::di::value_per_count));
+    }
+    di_.configure(di, std::chrono::milliseconds(setting(s::di_debounce)));
+    std::array<RoConfig, RelayOutputs::count> ro{};
+    for (int n = 0; n < RelayOutputs::count; ++n) {
+        const auto base = static_cast<std::uint16_t>(s::ro_first + s::ro_stride * n);
+        ro[static_cast<std::size_t>(n)] = {setting(base) == 1, setting(static_cast<std::uint16_t>(base + 1)) == 1,
+                                           std::chrono::milliseconds(setting(static_cast<std::uint16_t>(base + 2)))};
+    }
+    relays_.configure(ro);
+    const auto& tou = block_image(blocks::tou_settings);
+    if (tou != tou_settings_in_force_) {
+        const int before = tou_calendar_.error();
+        tou_calendar_ = TouCalendar(tou);
+        tou_settings_in_force_ = tou;
+        if (tou_calendar_.error() != before) note(EventType::tou_error, 0, static_cast<std::uint16_t>(tou_calendar_.error()));
+    }
+    // The board map has checked every register; what is left (a parameter label that names no
+    // real-time value) shows in the channel's status and the channel never fires.
+    if (block_image(blocks::alarm_settings) != alarms_.settings()) alarms_.set_settings(block_image(blocks::alarm_settings), board_time());
     const std::array<std::uint16_t, 3> d{setting(s::demand_method), setting(s::demand_interval), setting(s::demand_subinterval)};
     if (d != demand_settings_) {
         demand_.configure(static_cast<DemandMethod>(d[0]), d[1], d[2]);
@@ -130,29 +166,34 @@ void VirtualBoard::schedule_window(hal::Time start) {
     });
 }
 
+// What a power cut keeps is what a real board keeps in non-volatile memory: settings, energy,
+// TOU registers, demand peaks, DI counters, the logs, and the battery-backed clock. The real-time
+// registers, running demand averages, alarm states, DI levels and relays start afresh.
 void VirtualBoard::power_off() {
     if (!powered_) return;
     powered_ = false;
+    note(EventType::power_off);
     rtu_->set_listening(false);
     if (window_timer_) scheduler_.cancel(*window_timer_);
     window_timer_.reset();
+    di_.power_off();
+    relays_.power_off();
 }
 
 void VirtualBoard::power_on() {
     if (powered_) return;
     powered_ = true;
+    for (const Block* b : {&blocks::system_realtime, &blocks::channel_realtime, &blocks::user_realtime})
+        std::fill(block_image(*b).begin(), block_image(*b).end(), 0);
+    demand_.configure(static_cast<DemandMethod>(demand_settings_[0]), demand_settings_[1], demand_settings_[2]);
+    alarms_.restart();
+    di_.power_on();
+    note(EventType::power_on);
     rtu_->set_listening(true);
     schedule_window(scheduler_.now());
 }
 
-void VirtualBoard::set_digital_input(int index, bool level) {
-    const auto i = static_cast<std::size_t>(index);
-    if (level && !io_.input(i)) {
-        ++pulse_counts_.at(i);
-        modbus::put_u32(block_image(blocks::di_counters), 2 * i, pulse_counts_[i]);
-    }
-    io_.drive_input(i, level, board_time());
-}
+void VirtualBoard::set_digital_input(int index, bool level) { di_.drive(index, level); }
 
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
 
@@ -178,6 +219,7 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     put(sys, blocks::system_realtime, rt::v_ll_avg, vll_sum / 3);
 
     std::array<PowerValues, current_inputs> channel_values{};
+    std::array<ChannelWindow, current_inputs> energy_in{};
     std::array<PowerSum, 3> phase{};
     std::array<PowerSum, user_channels> users{};
     PowerSum system;
@@ -199,15 +241,9 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
         phase_current[ph] += w.current[c].rms;
         system.add(w.element[c], v);
         if (wiring_.user[c] >= 0) users[static_cast<std::size_t>(wiring_.user[c])].add(w.element[c], v);
-        // Consumed (import) energy only (web manual 6.3.3); nothing below the starting current.
-        const double start_current = 0.001 * setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
-        if (v.p > 0 && w.current[c].rms > start_current) {
-            const double wh = v.p * window_h;
-            energy_wh_[c] += wh;
-            energy_wh_[18 + ph] += wh;
-            energy_wh_[21] += wh;
-            if (wiring_.user[c] >= 0) energy_wh_[22 + static_cast<std::size_t>(wiring_.user[c])] += wh;
-        }
+        // 0x0A10 in 0.01 % of the CT primary.
+        const double start_current = 1e-4 * setting(s::creep_threshold) * setting(static_cast<std::uint16_t>(s::ct_primary_first + ch));
+        energy_in[c] = {v, w.current[c].rms, start_current};
     }
     double i_sum = 0;
     for (int p = 0; p < 3; ++p) {
@@ -254,32 +290,57 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     }
     publish_demand(w, dv);
 
-    // Energy registers: uint32 in 0.1 kWh (register map 1.4), truncated so a register never runs ahead.
-    auto tenth_kwh = [](double wh) { return static_cast<std::uint32_t>(std::floor(wh / 100.0)); };
-    auto& kwh = block_image(blocks::energy_kwh);
-    for (int p = 0; p < 3; ++p) modbus::put_u32(kwh, static_cast<std::size_t>(2 * p), tenth_kwh(energy_wh_[18 + static_cast<std::size_t>(p)]));
-    modbus::put_u32(kwh, 6, tenth_kwh(energy_wh_[21]));
-    for (std::size_t ch = 0; ch < 18; ++ch) modbus::put_u32(kwh, 8 + 2 * ch, tenth_kwh(energy_wh_[ch]));
-    for (std::size_t u = 0; u < 9; ++u) modbus::put_u32(kwh, 0x2C + 2 * u, tenth_kwh(energy_wh_[22 + u]));
-    // 0x4000: current month, row "total" = [A, B, C, system]; tariff rows stay 0 until a TOU
-    // calendar is configured (issue 3).
-    auto& tou = block_image(blocks::tou_energy);
-    for (std::size_t col = 0; col < 4; ++col) modbus::put_u32(tou, 2 * col, tenth_kwh(energy_wh_[18 + col]));
+    const auto wh = energy_.add_window(window_h, energy_in, wiring_);
+    tou_energy_.accumulate(tou_calendar_, w.start + clock_offset_, w.end + clock_offset_, wh);
+    evaluate_alarms(w.end + clock_offset_);
+    // Registers that hold counts, calendars and spectra are published once a second of the board
+    // clock (the web pages refresh them every 5-15 s, web manual 6.3); values above every window.
+    const auto second = std::chrono::floor<std::chrono::seconds>(w.end + clock_offset_).count();
+    if (second != published_second_) {
+        published_second_ = second;
+        publish_counts();
+        pq_ = sim::meter::power_quality(w, wiring_, presence_);
+        render_power_quality(pq_, block_image(blocks::power_quality), block_image(blocks::phase_angles));
+    }
+}
 
+void VirtualBoard::publish_counts() {
+    render_demand();
+    energy_.render(block_image(blocks::energy_kwh), block_image(blocks::energy_kvarh_kvah));
+    tou_energy_.render_phases(block_image(blocks::tou_energy));
+    tou_energy_.render_channels(block_image(blocks::tou_channel_month), block_image(blocks::tou_channel_prior));
+    tou_energy_.render_users(block_image(blocks::tou_user_month), block_image(blocks::tou_user_prior));
+    const TouStatus st = tou_calendar_.status_at(board_time());
+    auto& img = block_image(blocks::tou_status);
+    img[0] = static_cast<std::uint16_t>(st.error);
+    img[1] = st.enabled ? 1 : 0;
+    img[2] = st.tariff ? static_cast<std::uint16_t>(*st.tariff) : 0xFFFF;
+    img[3] = static_cast<std::uint16_t>(st.season);
+    img[4] = static_cast<std::uint16_t>(st.schedule);
+    img[5] = static_cast<std::uint16_t>(st.day_type);
+    di_.render(block_image(blocks::di_counters), block_image(blocks::di_values));
+    alarms_.render_log(block_image(blocks::alarm_log));
     publish_clock();
 }
 
 void VirtualBoard::publish_demand(const WindowMeasurement& w, const std::vector<double>& values) {
     demand_.feed(w.start + clock_offset_, w.end + clock_offset_, values);
+}
+
+void VirtualBoard::render_demand() {
     auto& img = block_image(blocks::demand);
+    if (packed_peak_times_.size() != DemandCalculator::items) packed_peak_times_.assign(DemandCalculator::items, -1);
     for (int i = 0; i < DemandCalculator::items; ++i) {
         const auto& it = demand_.item(i);
         const auto at = static_cast<std::size_t>(9 * i);
         modbus::put_float(img, at, static_cast<float>(it.present));
         modbus::put_float(img, at + 2, static_cast<float>(it.predicted));
         modbus::put_float(img, at + 4, static_cast<float>(it.peak));
+        auto& packed = packed_peak_times_[static_cast<std::size_t>(i)];
+        if (packed == it.peak_time) continue;  // packing takes a calendar breakdown: only when the peak moved
+        packed = it.peak_time;
         std::uint16_t t[3];
-        pack_demand_time(it.peak_time, t);
+        pack_board_time(it.peak_time, t);
         std::copy(t, t + 3, img.begin() + static_cast<std::ptrdiff_t>(at + 6));
     }
 }
@@ -320,7 +381,8 @@ std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::u
 
 std::optional<Exception> VirtualBoard::write_bits(std::uint16_t address, const std::vector<bool>& values) {
     if (static_cast<unsigned>(address) + values.size() > acurev::coil_count) return Exception::illegal_data_address;
-    for (std::size_t i = 0; i < values.size(); ++i) io_.set_relay(address + i, values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (auto e = relays_.command(static_cast<int>(address + i), values[i])) return e;
     return std::nullopt;
 }
 
@@ -328,37 +390,31 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
     const auto n = static_cast<std::uint16_t>(values.size());
     const Block* b = acurev::find_block(address, n);
     if (!b || b->access == acurev::Access::read_only) return Exception::illegal_data_address;
-    if (b->start == blocks::clock.start) {
-        auto regs = block_image(blocks::clock);
-        std::copy(values.begin(), values.end(), regs.begin() + (address - b->start));
-        std::tm tm{};
-        tm.tm_year = regs[0] - 1900;
-        tm.tm_mon = regs[1] - 1;
-        tm.tm_mday = regs[2];
-        tm.tm_hour = regs[3];
-        tm.tm_min = regs[4];
-        tm.tm_sec = regs[5];
-        std::tm check = tm;
-        const std::time_t t = timegm(&check);
-        if (regs[0] < 2000 || regs[0] > 2099 || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon ||
-            regs[3] > 23 || regs[4] > 59 || regs[5] > 59)
-            return Exception::illegal_data_value;
-        clock_offset_ = std::chrono::seconds(t) - std::chrono::duration_cast<std::chrono::seconds>(scheduler_.now());
-        publish_clock();
-        return std::nullopt;
-    }
+    if (b->start == blocks::clock.start) return write_clock(address, values);
     if (b->start == blocks::commands.start) {
         if (acurev::check_command_write(address, values)) return Exception::illegal_data_value;
-        demand_.reset_peaks();  // 0x0B00: demand reset (the only command so far)
+        for (std::uint16_t i = 0; i < n; ++i) run_command(static_cast<std::uint16_t>(address + i), values[i]);
         return std::nullopt;
     }
     for (std::uint16_t i = 0; i < n; ++i)
         if (!acurev::find_setting(static_cast<std::uint16_t>(address + i))) return Exception::illegal_data_address;
-    if (acurev::check_settings_write(address, values, block_image(blocks::meter_settings)))
+    if (acurev::check_settings_write(address, values, [this](std::uint16_t a) { return setting(a); }))
         return Exception::illegal_data_value;
+    if (b->start == blocks::event_window.start) {
+        if (events_.write_control(address - b->start, values)) return Exception::illegal_data_value;
+        const auto control = events_.control_image();
+        std::copy(control.begin(), control.end(), block_image(*b).begin());
+        events_.render_window(block_image(blocks::event_log));
+        return std::nullopt;
+    }
     const hal::SerialConfig before = serial_config();
     auto& img = block_image(*b);
-    std::copy(values.begin(), values.end(), img.begin() + (address - b->start));
+    for (std::uint16_t i = 0; i < n; ++i) {
+        auto& reg = img[address - b->start + i];
+        if (reg == values[i]) continue;
+        reg = values[i];
+        note(EventType::setting_changed, static_cast<std::uint16_t>(address + i), values[i]);
+    }
     apply_settings();
     const hal::SerialConfig after = serial_config();
     if (rtu_ && (after.baud != before.baud || after.parity != before.parity || after.stop_bits != before.stop_bits)) {
@@ -367,6 +423,67 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
         scheduler_.after(reply_done, [this, after] { rtu_->reconfigure(after); });
     }
     return std::nullopt;
+}
+
+std::optional<Exception> VirtualBoard::write_clock(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    auto regs = block_image(blocks::clock);
+    std::copy(values.begin(), values.end(), regs.begin() + (address - blocks::clock.start));
+    std::tm tm{};
+    tm.tm_year = regs[0] - 1900;
+    tm.tm_mon = regs[1] - 1;
+    tm.tm_mday = regs[2];
+    tm.tm_hour = regs[3];
+    tm.tm_min = regs[4];
+    tm.tm_sec = regs[5];
+    std::tm check = tm;
+    const std::time_t t = timegm(&check);
+    if (regs[0] < 2000 || regs[0] > 2099 || check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon || regs[3] > 23 ||
+        regs[4] > 59 || regs[5] > 59)
+        return Exception::illegal_data_value;
+    const hal::Time before = board_time();
+    clock_offset_ = std::chrono::seconds(t) - std::chrono::duration_cast<std::chrono::seconds>(scheduler_.now());
+    events_.record_clock_set(before, board_time());
+    events_.render_window(block_image(blocks::event_log));
+    publish_clock();
+    return std::nullopt;
+}
+
+// Management page resets (web manual 8.1), each recorded in the event log.
+void VirtualBoard::run_command(std::uint16_t address, std::uint16_t value) {
+    namespace s = acurev::settings;
+    if (address == s::demand_reset) {
+        demand_.reset_peaks();
+        note(EventType::demand_reset);
+    } else if (address == s::energy_reset) {
+        energy_.clear();
+        tou_energy_.clear();
+        note(EventType::energy_reset);
+    } else if (address == s::alarm_record_reset) {
+        alarms_.clear_log();
+        note(EventType::alarm_record_reset);
+    } else if (address == s::di_counter_reset) {
+        di_.reset_counter(value == 255 ? -1 : value - 1);
+        note(EventType::di_counter_reset, value == 255 ? 0 : value);
+    }
+    publish_counts();
+}
+
+void VirtualBoard::note(EventType type, std::uint16_t detail, std::uint16_t value) {
+    events_.record(board_time(), type, detail, value);
+    events_.render_window(block_image(blocks::event_log));
+}
+
+// Alarm parameters are numbered by position from 0x2000 (AcuRev 2000 labels): label k is the
+// float32 at 0x2000 + 2k of the real-time blocks just published.
+void VirtualBoard::evaluate_alarms(hal::Time window_end) {
+    alarms_.evaluate(window_end, [this](std::uint16_t label) -> std::optional<double> {
+        if (!is_alarm_parameter_label(label)) return std::nullopt;
+        const auto address = static_cast<std::uint16_t>(0x2000 + 2 * label);
+        const Block* b = acurev::find_block(address, 2);
+        if (!b) return std::nullopt;
+        return modbus::get_float(block_image(*b), address - b->start);
+    });
+    for (int r = 0; r < RelayOutputs::count; ++r) relays_.alarm_state(r, alarms_.relay_demand(r));
 }
 
 }  // namespace sim::meter

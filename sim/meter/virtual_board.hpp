@@ -12,8 +12,15 @@
 
 #include "acurev/board_map.hpp"
 #include "hal/clock.hpp"
+#include "meter/alarms.hpp"
 #include "meter/demand.hpp"
+#include "meter/digital_inputs.hpp"
+#include "meter/energy.hpp"
+#include "meter/event_log.hpp"
+#include "meter/power_quality.hpp"
+#include "meter/tou.hpp"
 #include "meter/measurement.hpp"
+#include "meter/relay_outputs.hpp"
 #include "meter/rtu_slave.hpp"
 #include "meter/wiring.hpp"
 #include "sim/sim_digital_io.hpp"
@@ -62,7 +69,8 @@ public:
     bool powered() const { return powered_; }
     void set_fidelity(Fidelity f);
     Fidelity fidelity() const;
-    void set_digital_input(int index, bool level);  // index 0..17 = DI1..DI18
+    // The level at DI terminal `index` (0..17 = DI1..DI18); the board takes it after the debounce time.
+    void set_digital_input(int index, bool level);
     bool relay(int index) const { return io_.relay(static_cast<std::size_t>(index)); }
     hal::DigitalIo& io() { return io_; }
     std::uint16_t setting(std::uint16_t address) const;
@@ -72,6 +80,14 @@ public:
     std::uint64_t windows_measured() const { return windows_; }
     const RtuSlave& rtu() const { return *rtu_; }
     const DemandCalculator& demand() const { return demand_; }
+    const EnergyMeters& energy() const { return energy_; }
+    const DigitalInputs& digital_inputs() const { return di_; }
+    const TouCalendar& tou_calendar() const { return tou_calendar_; }
+    const TouEnergy& tou_energy() const { return tou_energy_; }
+    const AlarmChannels& alarms() const { return alarms_; }
+    const EventLog& events() const { return events_; }
+    const PowerQuality& power_quality() const { return pq_; }
+    hal::Time board_time() const;  // the board clock (local wall time)
 
     // modbus::RegisterSpace (the register map).
     std::optional<modbus::Exception> read_bits(modbus::Function f, std::uint16_t address, std::uint16_t count,
@@ -89,9 +105,13 @@ private:
     void publish_clock();
     void publish_demand(const WindowMeasurement& w, const std::vector<double>& values);
     void apply_settings();
-    void write_clock(const std::vector<std::uint16_t>& regs);
+    std::optional<modbus::Exception> write_clock(std::uint16_t address, const std::vector<std::uint16_t>& values);
+    void run_command(std::uint16_t address, std::uint16_t value);
     std::vector<std::uint16_t>& block_image(const acurev::Block& b);
-    hal::Time board_time() const;
+    void note(EventType type, std::uint16_t detail = 0, std::uint16_t value = 0);  // an event log record, now
+    void evaluate_alarms(hal::Time window_end);
+    void publish_counts();  // demand, energy, TOU, DI, alarm log and clock registers
+    void render_demand();
 
     hal::Scheduler& scheduler_;
     WaveformGenerator& world_;
@@ -106,11 +126,20 @@ private:
     bool powered_ = true;
     hal::Duration clock_offset_{0};
     hal::sim::SimDigitalIo io_;
-    std::array<std::uint32_t, 18> pulse_counts_{};
+    DigitalInputs di_;
+    RelayOutputs relays_;
     DemandCalculator demand_;
     std::array<std::uint16_t, 3> demand_settings_{};  // method, interval, sub-interval in force
-    // Energy import accumulators, Wh: channels 0..17, phases 18..20, system 21, users 22..30.
-    std::array<double, 31> energy_wh_{};
+    EnergyMeters energy_;
+    std::vector<std::uint16_t> tou_settings_in_force_;
+    TouCalendar tou_calendar_;
+    TouEnergy tou_energy_;
+    AlarmChannels alarms_;
+    EventLog events_;
+    PresenceThresholds presence_;
+    PowerQuality pq_{};
+    std::int64_t published_second_ = -1;
+    std::vector<std::int64_t> packed_peak_times_;  // the peak time each demand record's packed registers hold
 };
 
 }  // namespace sim::meter

@@ -5,11 +5,12 @@
 using namespace acurev;
 
 namespace {
-std::vector<std::uint16_t> default_image() {
-    std::vector<std::uint16_t> img(blocks::meter_settings.count, 0);
-    for (const auto& d : board_settings())
-        if (blocks::meter_settings.contains(d.address, 1)) img[d.address - blocks::meter_settings.start] = d.default_value;
-    return img;
+// The settings at their defaults, as a lookup.
+SettingLookup default_image() {
+    return [](std::uint16_t a) {
+        const SettingDef* d = find_setting(a);
+        return d ? d->default_value : std::uint16_t{0};
+    };
 }
 }  // namespace
 
@@ -19,6 +20,14 @@ TEST_CASE("published blocks sit where the vendor sheet puts them") {
     CHECK(blocks::channel_realtime.end() == 0x21D8);
     CHECK(blocks::user_realtime.end() - 1 == 0x2231);
     CHECK(blocks::meter_settings.end() - 1 == 0x089A);
+    CHECK(blocks::energy_kvarh_kvah.end() - 1 == 0x2B7B);
+    CHECK(blocks::power_quality.end() - 1 == 0x3536);
+    CHECK(blocks::phase_angles.end() - 1 == 0x3613);
+    CHECK(energy::register_of(energy::Kind::kvarh, 27) == 0x2B36);  // user s6
+    CHECK(energy::register_of(energy::Kind::kvarh, 28) == 0x2B70);  // user s7
+    CHECK(energy::register_of(energy::Kind::kvah, 30) == 0x2B7A);   // user s9
+    CHECK(energy::register_of(energy::Kind::kvah, 4) == 0x2B40);    // input channel 1
+    CHECK(energy::register_of(energy::Kind::kwh, 22) == 0x252C);    // user s1
     REQUIRE(find_block(0x4000, 72) != nullptr);
     CHECK(find_block(0x4000, 72)->start == 0x4000);
     CHECK(find_block(0x2040, 4) == nullptr);  // runs past the end of 0x2000
@@ -52,4 +61,25 @@ TEST_CASE("the 0x0A02 parity code and the RS-485 line setting map both ways") {
     CHECK(line.stop_bits == 2);
     CHECK(rs485_line(19200, 0).parity == hal::Parity::even);
     CHECK(rs485_line(19200, 1).parity == hal::Parity::odd);
+}
+
+TEST_CASE("float32 settings are checked as a pair and commands take only their values") {
+    const auto img = default_image();
+    const std::uint16_t nan_hi[] = {0x7FC0, 0x0000};
+    auto e = check_settings_write(settings::alarm_first + alarm::setpoint, nan_hi, img);
+    REQUIRE(e);
+    CHECK(e->find("Alarm 1 Setpoint") == 0);
+    const std::uint16_t minus_one[] = {0xBF80, 0x0000};  // -1.0: a hysteresis below 0
+    CHECK(check_settings_write(settings::alarm_first + alarm::hysteresis, minus_one, img));
+    CHECK_FALSE(check_settings_write(settings::alarm_first + alarm::setpoint, minus_one, img));
+    const std::uint16_t one[] = {1}, two[] = {2}, all[] = {255}, nineteen[] = {19};
+    CHECK_FALSE(check_command_write(settings::energy_reset, one));
+    CHECK(check_command_write(settings::energy_reset, two));
+    CHECK_FALSE(check_command_write(settings::di_counter_reset, all));
+    CHECK(*check_command_write(settings::di_counter_reset, nineteen) ==
+          "DI counter reset 19 is out of range: 1-18 (one DI) or 255 (all)");
+    CHECK(default_settings_image(blocks::tou_settings).at(tou::weekend_mask) == 0x41);
+    const std::uint16_t month13[] = {13};
+    CHECK(*check_settings_write(static_cast<std::uint16_t>(settings::tou_first + tou::season_first), month13, img) ==
+          "TOU Season 1 Start Month 13 is out of range: 1-12");
 }

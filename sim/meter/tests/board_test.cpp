@@ -129,13 +129,18 @@ TEST_CASE("a baud change is answered at the old rate, then the board listens at 
 
 TEST_CASE("a powered-down board stays silent; DI inputs and relays through FC02/FC05/FC01") {
     Bench b(1);
+    // DI5 as a pulse counter (0x0A20 + 5 x 4 = 0x0A34).
+    CHECK(b.transact(1, Bytes{0x10, 0x0A, 0x34, 0x00, 0x01, 0x02, 0x00, 0x01}) == Bytes{0x10, 0x0A, 0x34, 0x00, 0x01});
     b.board->set_digital_input(4, true);
+    b.sched.run_until(b.sched.now() + 30ms);  // past the 20 ms debounce
     CHECK(b.transact(1, Bytes{0x02, 0x00, 0x00, 0x00, 0x12}) == Bytes{0x02, 3, 0x10, 0x00, 0x00});
     CHECK(b.transact(1, Bytes{0x05, 0x00, 0x01, 0xFF, 0x00}) == Bytes{0x05, 0x00, 0x01, 0xFF, 0x00});
     CHECK(b.board->relay(1));
     CHECK(b.transact(1, Bytes{0x01, 0x00, 0x00, 0x00, 0x02}) == Bytes{0x01, 1, 0x02});
     b.board->set_digital_input(4, false);
+    b.sched.run_until(b.sched.now() + 30ms);
     b.board->set_digital_input(4, true);
+    b.sched.run_until(b.sched.now() + 300ms);  // settled and published by the next window
     const modbus::Request counters{modbus::Function::read_holding_registers, 0x6400 + 8, 2, {}, {}};
     auto r = modbus::decode_response(counters, b.transact(1, modbus::encode_request(counters)));
     CHECK(modbus::get_u32(std::get<modbus::Response>(r).registers, 0) == 2);  // two rising edges

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 
+#include "meter/board_time.hpp"
 #include "meter/demand.hpp"
 
 using sim::meter::DemandCalculator;
@@ -121,7 +122,7 @@ TEST_CASE("peaks keep their value and the second of the update; reset clears the
     CHECK(f.d.item(0).peak == Approx(best).epsilon(1e-9));
     CHECK(f.d.item(0).peak_time == day0 + best_t);
     std::uint16_t packed[3];
-    sim::meter::pack_demand_time(f.d.item(0).peak_time, packed);
+    sim::meter::pack_board_time(f.d.item(0).peak_time, packed);
     CHECK(packed[0] == ((26 << 8) | 1));  // 2026, January
     CHECK(packed[1] == ((1 << 8) | 0));   // day 1, 00 h
     CHECK(packed[2] == ((15 << 8) | 0));  // 00:15:00
