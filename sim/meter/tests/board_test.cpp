@@ -140,7 +140,7 @@ TEST_CASE("a powered-down board stays silent; DI inputs and relays through FC02/
     b.board->set_digital_input(4, false);
     b.sched.run_until(b.sched.now() + 30ms);
     b.board->set_digital_input(4, true);
-    b.sched.run_until(b.sched.now() + 300ms);  // settled and published by the next window
+    b.sched.run_until(b.sched.now() + 1100ms);  // settled, and published at the next second of the board clock
     const modbus::Request counters{modbus::Function::read_holding_registers, 0x6400 + 8, 2, {}, {}};
     auto r = modbus::decode_response(counters, b.transact(1, modbus::encode_request(counters)));
     CHECK(modbus::get_u32(std::get<modbus::Response>(r).registers, 0) == 2);  // two rising edges
