@@ -91,7 +91,10 @@ AlarmChannelSetting decode_alarm_setting(std::span<const std::uint16_t> image, i
     return s;
 }
 
-AlarmChannels::AlarmChannels() { state_.settings = acurev::default_settings_image(acurev::blocks::alarm_settings); }
+AlarmChannels::AlarmChannels() {
+    state_.settings = acurev::default_settings_image(acurev::blocks::alarm_settings);
+    for (int k = 1; k <= alarm_channels; ++k) state_.decoded[static_cast<std::size_t>(k - 1)] = decode_alarm_setting(state_.settings, k);
+}
 
 AlarmChannels::AlarmChannels(RelayRequest relay) : AlarmChannels() { relay_ = std::move(relay); }
 
@@ -112,13 +115,14 @@ std::optional<std::string> AlarmChannels::set_settings(std::span<const std::uint
         }
     }
     state_.settings.assign(image.begin(), image.end());
+    for (int k = 1; k <= alarm_channels; ++k) state_.decoded[static_cast<std::size_t>(k - 1)] = decode_alarm_setting(state_.settings, k);
     update_relays();
     return std::nullopt;
 }
 
 void AlarmChannels::evaluate(hal::Time window_end, const ValueLookup& lookup) {
     for (int k = 1; k <= alarm_channels; ++k) {
-        const AlarmChannelSetting s = decode_alarm_setting(state_.settings, k);
+        const AlarmChannelSetting& s = state_.decoded[static_cast<std::size_t>(k - 1)];
         auto& ch = state_.channels[static_cast<std::size_t>(k - 1)];
         if (!s.enabled) continue;  // set_settings ended any alarm of a channel it disabled
         const std::optional<double> v = lookup(s.parameter);

@@ -130,6 +130,7 @@ private:
     };
     struct State {
         std::vector<std::uint16_t> settings;
+        std::array<AlarmChannelSetting, alarm_channels> decoded{};  // of `settings`, for evaluate()
         std::array<Channel, alarm_channels> channels{};
         std::array<AlarmRecord, alarm_log_slots> slots{};
         std::uint32_t written = 0;

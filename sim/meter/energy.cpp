@@ -7,28 +7,37 @@
 
 namespace sim::meter {
 
-std::array<double, energy_columns> EnergyMeters::add_window(double hours, const std::array<ChannelWindow, current_inputs>& channels,
-                                                            const WiringLayout& wiring) {
-    std::array<double, energy_columns> active{}, reactive{}, apparent{};
+EnergyRates energy_rates(const std::array<ChannelWindow, current_inputs>& channels, const WiringLayout& wiring) {
+    EnergyRates r;
     for (int ch = 0; ch < current_inputs; ++ch) {
         const auto& c = channels[static_cast<std::size_t>(ch)];
         if (c.power.p <= 0 || c.current <= c.start_current) continue;
-        const double wh = c.power.p * hours, varh = std::abs(c.power.q) * hours, vah = c.power.s * hours;
         const int cols[] = {wiring.phase[static_cast<std::size_t>(ch)], column_system, column_channel(ch),
                             wiring.user[static_cast<std::size_t>(ch)] >= 0 ? column_user(wiring.user[static_cast<std::size_t>(ch)]) : -1};
         for (const int col : cols) {
             if (col < 0) continue;
             const auto i = static_cast<std::size_t>(col);
-            active[i] += wh;
-            reactive[i] += varh;
-            apparent[i] += vah;
+            r.active[i] += c.power.p;
+            r.reactive[i] += std::abs(c.power.q);
+            r.apparent[i] += c.power.s;
         }
     }
+    return r;
+}
+
+std::array<double, energy_columns> EnergyMeters::add_window(double hours, const std::array<ChannelWindow, current_inputs>& channels,
+                                                            const WiringLayout& wiring) {
+    return add(energy_rates(channels, wiring), hours);
+}
+
+std::array<double, energy_columns> EnergyMeters::add(const EnergyRates& rates, double hours) {
+    std::array<double, energy_columns> active{};
     for (std::size_t i = 0; i < energy_columns; ++i) {
-        if (active[i] == 0 && reactive[i] == 0 && apparent[i] == 0) continue;
+        if (rates.active[i] == 0 && rates.reactive[i] == 0 && rates.apparent[i] == 0) continue;
+        active[i] = rates.active[i] * hours;
         kwh_[i].add_wh(active[i]);
-        kvarh_[i].add_wh(reactive[i]);
-        kvah_[i].add_wh(apparent[i]);
+        kvarh_[i].add_wh(rates.reactive[i] * hours);
+        kvah_[i].add_wh(rates.apparent[i] * hours);
     }
     return active;
 }

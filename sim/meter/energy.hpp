@@ -24,12 +24,19 @@ struct ChannelWindow {
     double start_current = 0;  // A: below it nothing is accumulated
 };
 
+// What each column accumulates per hour while the channels stay as they are: W, var, VA of import.
+struct EnergyRates {
+    std::array<double, energy_columns> active{}, reactive{}, apparent{};
+};
+EnergyRates energy_rates(const std::array<ChannelWindow, current_inputs>& channels, const WiringLayout& wiring);
+
 class EnergyMeters {
 public:
     // Adds one measuring window of `hours`; returns the active energy (Wh) each column gained,
     // for the TOU registers.
     std::array<double, energy_columns> add_window(double hours, const std::array<ChannelWindow, current_inputs>& channels,
                                                   const WiringLayout& wiring);
+    std::array<double, energy_columns> add(const EnergyRates& rates, double hours);
     void clear();  // the "Energy" reset of the Management page (web manual 8.1)
 
     // Register images: kwh = the 0x2500 block, reactive_apparent = the 0x2B00 block.

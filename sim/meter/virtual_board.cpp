@@ -82,9 +82,11 @@ VirtualBoard::~VirtualBoard() {
 }
 
 std::vector<std::uint16_t>& VirtualBoard::block_image(const Block& b) {
-    for (auto& [block, image] : regs_->images)
-        if (block->start == b.start) return image;
-    throw std::logic_error(std::string("register block not modelled: ") + b.name);
+    // The images are in address order (register_blocks() is).
+    auto& images = regs_->images;
+    const auto it = std::lower_bound(images.begin(), images.end(), b.start, [](const auto& e, std::uint16_t start) { return e.first->start < start; });
+    if (it == images.end() || it->first->start != b.start) throw std::logic_error(std::string("register block not modelled: ") + b.name);
+    return it->second;
 }
 
 void VirtualBoard::attach(hal::SerialPort& port, bool loose_timing) {
@@ -106,6 +108,7 @@ std::uint16_t VirtualBoard::setting(std::uint16_t address) const {
 
 void VirtualBoard::apply_settings() {
     namespace s = acurev::settings;
+    ++settings_version_;
     wiring_ = wiring_layout(setting(s::wiring));
     FrontEndConfig fe;
     fe.ct_type = ct_type_from_code(setting(s::ct_type));
@@ -156,12 +159,13 @@ Fidelity VirtualBoard::fidelity() const { return engine_->fidelity(); }
 void VirtualBoard::schedule_window(hal::Time start) {
     // The engine decides the window's length from the frequency it tracks; the board publishes
     // at the window's end, as a real board does.
-    auto w = std::make_shared<WindowMeasurement>(engine_->measure(start));
+    auto w = std::make_shared<WindowMeasurement>();
+    engine_->measure(start, *w);
     window_timer_ = scheduler_.at(w->end, [this, w] {
         window_timer_.reset();
-        last_ = *w;
+        last_ = w;
         ++windows_;
-        publish(last_);
+        publish(*w);
         schedule_window(w->end);
     });
 }
@@ -185,6 +189,8 @@ void VirtualBoard::power_on() {
     powered_ = true;
     for (const Block* b : {&blocks::system_realtime, &blocks::channel_realtime, &blocks::user_realtime})
         std::fill(block_image(*b).begin(), block_image(*b).end(), 0);
+    derived_content_ = ~0ULL;  // the first window after power-up publishes everything again
+    pq_published_ = false;
     demand_.configure(static_cast<DemandMethod>(demand_settings_[0]), demand_settings_[1], demand_settings_[2]);
     alarms_.restart();
     di_.power_on();
@@ -198,6 +204,36 @@ void VirtualBoard::set_digital_input(int index, bool level) { di_.drive(index, l
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
 
 void VirtualBoard::publish(const WindowMeasurement& w) {
+    // A window like the last one (analytic fidelity, a steady world, settings unchanged) changes
+    // nothing the real-time registers hold but the frequency: what it adds is derived once.
+    const bool same = engine_->content_version() == derived_content_ && settings_version_ == derived_settings_;
+    if (same)
+        modbus::put_float(block_image(blocks::system_realtime), rt::frequency - blocks::system_realtime.start, static_cast<float>(w.frequency));
+    else
+        derive(w);
+    derived_content_ = engine_->content_version();
+    derived_settings_ = settings_version_;
+    publish_demand(w, demand_values_);
+    const double window_h = hal::to_seconds(w.end - w.start) / 3600.0;
+    const auto wh = energy_.add(energy_rates_, window_h);
+    tou_energy_.accumulate(tou_calendar_, w.start + clock_offset_, w.end + clock_offset_, wh);
+    evaluate_alarms(w.end + clock_offset_);
+    // Registers that hold counts, calendars and spectra are published once a second of the board
+    // clock (the web pages refresh them every 5-15 s, web manual 6.3); values above every window.
+    const auto second = std::chrono::floor<std::chrono::seconds>(w.end + clock_offset_).count();
+    if (second != published_second_) {
+        published_second_ = second;
+        publish_counts();
+        if (!same || !pq_published_) {
+            pq_ = sim::meter::power_quality(w, wiring_, presence_);
+            render_power_quality(pq_, block_image(blocks::power_quality), block_image(blocks::phase_angles));
+            pq_published_ = true;
+        }
+    }
+}
+
+// The real-time registers of a window, and what it adds to demand and energy per unit of time.
+void VirtualBoard::derive(const WindowMeasurement& w) {
     namespace s = acurev::settings;
     const PowerConventions conv{setting(s::var_method) == 1, setting(s::pf_convention) == 1};
     auto& sys = block_image(blocks::system_realtime);
@@ -224,7 +260,6 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     std::array<PowerSum, user_channels> users{};
     PowerSum system;
     std::array<double, 3> phase_current{};
-    const double window_h = hal::to_seconds(w.end - w.start) / 3600.0;
     for (int ch = 0; ch < current_inputs; ++ch) {
         const auto c = static_cast<std::size_t>(ch);
         const PowerValues v = power_values(w.element[c], conv);
@@ -275,7 +310,8 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
     }
 
     // Demand items in register order (register map 1.5), in kW, kvar, kVA and A.
-    std::vector<double> dv;
+    auto& dv = demand_values_;
+    dv.clear();
     dv.reserve(DemandCalculator::items);
     dv.insert(dv.end(), {total.p / 1000, total.q / 1000, total.s / 1000});
     for (std::size_t p = 0; p < 3; ++p) {
@@ -288,20 +324,7 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
         const PowerValues v = u < wiring_.users ? users[static_cast<std::size_t>(u)].values(conv) : PowerValues{};
         dv.insert(dv.end(), {v.p / 1000, v.q / 1000, v.s / 1000});
     }
-    publish_demand(w, dv);
-
-    const auto wh = energy_.add_window(window_h, energy_in, wiring_);
-    tou_energy_.accumulate(tou_calendar_, w.start + clock_offset_, w.end + clock_offset_, wh);
-    evaluate_alarms(w.end + clock_offset_);
-    // Registers that hold counts, calendars and spectra are published once a second of the board
-    // clock (the web pages refresh them every 5-15 s, web manual 6.3); values above every window.
-    const auto second = std::chrono::floor<std::chrono::seconds>(w.end + clock_offset_).count();
-    if (second != published_second_) {
-        published_second_ = second;
-        publish_counts();
-        pq_ = sim::meter::power_quality(w, wiring_, presence_);
-        render_power_quality(pq_, block_image(blocks::power_quality), block_image(blocks::phase_angles));
-    }
+    energy_rates_ = energy_rates(energy_in, wiring_);
 }
 
 void VirtualBoard::publish_counts() {
@@ -407,6 +430,12 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
         events_.render_window(block_image(blocks::event_log));
         return std::nullopt;
     }
+    if (b->start == blocks::alarm_settings.start) {
+        // What the register ranges cannot tell: a parameter label must name a real-time value.
+        auto after = block_image(*b);
+        std::copy(values.begin(), values.end(), after.begin() + (address - b->start));
+        if (validate_alarm_settings(after)) return Exception::illegal_data_value;
+    }
     const hal::SerialConfig before = serial_config();
     auto& img = block_image(*b);
     for (std::uint16_t i = 0; i < n; ++i) {
@@ -476,12 +505,15 @@ void VirtualBoard::note(EventType type, std::uint16_t detail, std::uint16_t valu
 // Alarm parameters are numbered by position from 0x2000 (AcuRev 2000 labels): label k is the
 // float32 at 0x2000 + 2k of the real-time blocks just published.
 void VirtualBoard::evaluate_alarms(hal::Time window_end) {
-    alarms_.evaluate(window_end, [this](std::uint16_t label) -> std::optional<double> {
-        if (!is_alarm_parameter_label(label)) return std::nullopt;
+    const auto& sys = block_image(blocks::system_realtime);
+    const auto& chan = block_image(blocks::channel_realtime);
+    const auto& user = block_image(blocks::user_realtime);
+    alarms_.evaluate(window_end, [&](std::uint16_t label) -> std::optional<double> {
         const auto address = static_cast<std::uint16_t>(0x2000 + 2 * label);
-        const Block* b = acurev::find_block(address, 2);
-        if (!b) return std::nullopt;
-        return modbus::get_float(block_image(*b), address - b->start);
+        for (const auto& [b, img] : {std::pair{&blocks::system_realtime, &sys}, std::pair{&blocks::channel_realtime, &chan},
+                                     std::pair{&blocks::user_realtime, &user}})
+            if (b->contains(address, 2)) return modbus::get_float(*img, address - b->start);
+        return std::nullopt;
     });
     for (int r = 0; r < RelayOutputs::count; ++r) relays_.alarm_state(r, alarms_.relay_demand(r));
 }

@@ -76,7 +76,7 @@ public:
     std::uint16_t setting(std::uint16_t address) const;
     hal::Duration clock_offset() const { return clock_offset_; }  // board clock − hal clock
     void set_clock_offset(hal::Duration d) { clock_offset_ = d; }
-    const WindowMeasurement& last_window() const { return last_; }
+    const WindowMeasurement& last_window() const { return *last_; }
     std::uint64_t windows_measured() const { return windows_; }
     const RtuSlave& rtu() const { return *rtu_; }
     const DemandCalculator& demand() const { return demand_; }
@@ -102,6 +102,7 @@ private:
     void schedule_window(hal::Time start);
     void on_window();
     void publish(const WindowMeasurement& w);
+    void derive(const WindowMeasurement& w);
     void publish_clock();
     void publish_demand(const WindowMeasurement& w, const std::vector<double>& values);
     void apply_settings();
@@ -120,7 +121,7 @@ private:
     std::unique_ptr<Registers> regs_;
     std::unique_ptr<RtuSlave> rtu_;
     WiringLayout wiring_;
-    WindowMeasurement last_{};
+    std::shared_ptr<const WindowMeasurement> last_ = std::make_shared<WindowMeasurement>();
     std::uint64_t windows_ = 0;
     std::optional<hal::TimerId> window_timer_;
     bool powered_ = true;
@@ -139,6 +140,11 @@ private:
     PresenceThresholds presence_;
     PowerQuality pq_{};
     std::int64_t published_second_ = -1;
+    // What the last derived window gives (publish() reuses it while windows stay alike).
+    std::uint64_t settings_version_ = 0, derived_settings_ = ~0ULL, derived_content_ = ~0ULL;
+    std::vector<double> demand_values_;
+    EnergyRates energy_rates_;
+    bool pq_published_ = false;
     std::vector<std::int64_t> packed_peak_times_;  // the peak time each demand record's packed registers hold
 };
 

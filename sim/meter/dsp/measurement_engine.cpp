@@ -47,15 +47,23 @@ void MeasurementEngine::set_element_voltages(const std::array<ElementVoltage, cu
 
 WindowMeasurement MeasurementEngine::measure(hal::Time start) {
     WindowMeasurement w;
-    w.start = start;
-    if (config_.fidelity == Fidelity::sample)
-        measure_samples(w);
-    else
-        measure_analytic(w);
+    measure(start, w);
     return w;
 }
 
+void MeasurementEngine::measure(hal::Time start, WindowMeasurement& w) {
+    w.start = start;
+    if (config_.fidelity == Fidelity::sample) {
+        w = WindowMeasurement{};
+        w.start = start;
+        measure_samples(w);
+    } else {
+        measure_analytic(w);  // overwrites the whole window from the cached truth
+    }
+}
+
 void MeasurementEngine::measure_samples(WindowMeasurement& w) {
+    ++content_version_;
     const int n = config_.samples_per_cycle;
     const int cycles = cycles_for(tracked_);
     const double dt = 1.0 / (n * tracked_);
@@ -73,6 +81,7 @@ void MeasurementEngine::measure_samples(WindowMeasurement& w) {
 void MeasurementEngine::measure_analytic(WindowMeasurement& w) {
     if (cached_revision_ != world_.revision() || cached_settings_ != settings_version_) {
         analytic_quantities(cached_);
+        ++content_version_;
         cached_revision_ = world_.revision();
         cached_settings_ = settings_version_;
     }

@@ -38,7 +38,10 @@ public:
     void set_front_end(const FrontEndConfig& config);
     // Which voltage each current input's element multiplies; any time (wiring can change).
     void set_element_voltages(const std::array<ElementVoltage, current_inputs>& elements);
-    void set_fidelity(Fidelity f) { config_.fidelity = f; }
+    void set_fidelity(Fidelity f) {
+        config_.fidelity = f;
+        ++content_version_;
+    }
 
     Fidelity fidelity() const { return config_.fidelity; }
     const EngineConfig& config() const { return config_; }
@@ -47,6 +50,10 @@ public:
     double tracked_frequency() const { return tracked_; }
 
     WindowMeasurement measure(hal::Time start);
+    void measure(hal::Time start, WindowMeasurement& into);  // the same, without a copy
+    // Changes whenever a window may differ from the last one in more than its start, end and
+    // frequency: every sample-fidelity window, and each analytic recomputation.
+    std::uint64_t content_version() const { return content_version_; }
 
 private:
     static int cycles_for(double hz) { return hz < 55.0 ? 10 : 12; }
@@ -69,6 +76,7 @@ private:
     std::uint64_t settings_version_ = 1;
     std::uint64_t cached_revision_ = 0, cached_settings_ = 0;
     WindowMeasurement cached_;
+    std::uint64_t content_version_ = 0;
 };
 
 }  // namespace sim::meter

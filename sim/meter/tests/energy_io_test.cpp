@@ -174,3 +174,50 @@ TEST_CASE("relay outputs: momentary pulses for the pulse width; an alarm output 
     CHECK(b.board->write_bits(1, {true}) == modbus::Exception::illegal_data_value);
     CHECK_FALSE(b.board->relay(1));
 }
+
+TEST_CASE("a power cycle keeps energy, TOU registers, demand peaks, DI counters and the logs; the event log records it") {
+    const auto di1 = s::di_first;
+    const auto al = s::alarm_first;
+    // TOU on with one schedule: 00:00 peak. Alarm 1: Va > 240 V at once.
+    Board b({{di1, 1},
+             {static_cast<std::uint16_t>(s::tou_first + acurev::tou::schedule_first + 3), 1},
+             {s::tou_first, 1},
+             {al, 1}, {static_cast<std::uint16_t>(al + 1), 1}, {static_cast<std::uint16_t>(al + 3), 0x4370}},
+            [](sim::WaveformGenerator& w) { w.set_current(0, {40, 0, 0, 0, {}}); });
+    b.run(20min);
+    b.world.set_voltage(0, {250, 0, 0, 0, {}});
+    b.run(2s);
+    b.world.set_voltage(0, {230, 0, 0, 0, {}});
+    b.pulses(0, 7, 100ms, 100ms);
+    b.run(2s);
+    const auto energy = b.board->energy();
+    const auto tou = b.board->tou_energy();
+    const auto peak = b.board->demand().item(0);
+    const auto alarms = b.board->alarms().log();
+    const auto alarm_records = b.board->alarms().records_written();
+    const auto events_before = b.board->events().newest();
+    REQUIRE(peak.peak > 0);
+    REQUIRE(alarm_records == 2);
+    REQUIRE(tou.reg(sim::meter::TouEnergy::Month::current, sim::meter::column_system, 2).micro_wh() > 0);  // row 2 = peak
+    b.board->power_off();
+    b.run(30min);
+    // Nothing is measured while off.
+    CHECK(b.board->energy() == energy);
+    b.board->power_on();
+    CHECK(b.board->energy() == energy);
+    CHECK(b.board->tou_energy() == tou);
+    CHECK(b.board->demand().item(0).peak == peak.peak);
+    CHECK(b.board->demand().item(0).peak_time == peak.peak_time);
+    CHECK(b.board->alarms().log() == alarms);
+    CHECK(b.board->alarms().records_written() == alarm_records);
+    CHECK(b.board->digital_inputs().counter(0) == 7);
+    const auto& ev = b.board->events();
+    REQUIRE(ev.newest() == events_before + 2);
+    const auto off = *ev.find(events_before + 1), on = *ev.find(events_before + 2);
+    CHECK(off.type == static_cast<std::uint16_t>(sim::meter::EventType::power_off));
+    CHECK(on.type == static_cast<std::uint16_t>(sim::meter::EventType::power_on));
+    CHECK(on.time - off.time == std::chrono::minutes(30));
+    b.run(2s);
+    CHECK(b.u32(0x2508) == energy.kwh(sim::meter::column_channel(0)).tenths_of_kilo());  // and it measures again
+    CHECK(b.f32(0x2002) == Approx(230).epsilon(1e-3));
+}
