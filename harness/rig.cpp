@@ -130,6 +130,7 @@ Rig::Snapshot Rig::snapshot() {
 
 void Rig::restore(const Snapshot& s) {
     *world_ = s.world;  // the board measures the same object: it sees the restored waveforms
+    board_->world_changed();
     bus_->faults() = s.faults;
     for (std::size_t i = 0; i < s.inputs.size(); ++i) board_->set_digital_input(static_cast<int>(i), s.inputs[i]);
     for (std::size_t i = 0; i < s.relays.size(); ++i) board_->io().set_relay(i, s.relays[i]);

@@ -158,6 +158,12 @@ void AlarmChannels::evaluate(hal::Time window_end, const ValueLookup& lookup) {
     update_relays();
 }
 
+bool AlarmChannels::any_pending() const {
+    for (const auto& ch : state_.channels)
+        if (ch.held_since) return true;
+    return false;
+}
+
 void AlarmChannels::restart() {
     for (auto& ch : state_.channels) ch = Channel{};
     state_.relay_on = {};

@@ -109,6 +109,7 @@ public:
 
     AlarmStatus status(int channel /*1..16*/) const;
     std::uint16_t active_mask() const;          // bit k − 1 = channel k in alarm
+    bool any_pending() const;                   // some channel's delay is running
     bool relay_demand(int relay /*0,1*/) const;  // some channel linked to it is in alarm
 
     // The log: 16 slots in a ring, slot 1 first; the 17th record wraps to slot 1 (web manual 6.4.3).

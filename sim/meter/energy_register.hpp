@@ -2,7 +2,7 @@
 // One energy register of the board: an integer count of micro-watt-hours and the fraction of a
 // micro-watt-hour not yet counted, carried to the next add. Months and years of 200 ms windows
 // therefore never drift the 0.1-unit registers (register map 1.4): the count is within 1 µWh of the
-// exact sum however many windows were added (it lags by the carried fraction, under 1 µWh).
+// exact sum however many windows were added (it differs by the carried fraction, at most 0.5 µWh).
 #include <cmath>
 #include <cstdint>
 
@@ -12,7 +12,7 @@ class EnergyRegister {
 public:
     void add_wh(double wh) {  // wh >= 0: import only
         const double x = wh * 1e6 + carry_;
-        const auto whole = static_cast<std::int64_t>(x);  // truncation: the fraction waits in carry_
+        const auto whole = static_cast<std::int64_t>(x + 0.5);  // the nearest count (x >= 0); the rest waits in carry_
         micro_ += whole;
         carry_ = x - static_cast<double>(whole);
     }
@@ -28,7 +28,7 @@ public:
 
 private:
     std::int64_t micro_ = 0;
-    double carry_ = 0;  // µWh, 0 <= carry_ < 1
+    double carry_ = 0;  // µWh, -0.5 <= carry_ < 0.5
 };
 
 }  // namespace sim::meter

@@ -52,6 +52,7 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
     ec.samples_per_cycle = config_.samples_per_cycle;
     ec.fidelity = config_.fidelity;
     engine_ = std::make_unique<MeasurementEngine>(world_, ec);
+    world_.on_change([this] { interrupt(); });
     apply_settings();
     for (const auto& [address, value] : config_.settings) {
         const std::vector<std::uint16_t> one{value};
@@ -153,7 +154,10 @@ void VirtualBoard::apply_settings() {
     }
 }
 
-void VirtualBoard::set_fidelity(Fidelity f) { engine_->set_fidelity(f); }
+void VirtualBoard::set_fidelity(Fidelity f) {
+    interrupt();
+    engine_->set_fidelity(f);
+}
 Fidelity VirtualBoard::fidelity() const { return engine_->fidelity(); }
 
 void VirtualBoard::schedule_window(hal::Time start) {
@@ -161,12 +165,65 @@ void VirtualBoard::schedule_window(hal::Time start) {
     // at the window's end, as a real board does.
     auto w = std::make_shared<WindowMeasurement>();
     engine_->measure(start, *w);
-    window_timer_ = scheduler_.at(w->end, [this, w] {
+    pending_.w = w;
+    pending_.windows.assign(1, {w->start, w->end});
+    // A steady run: analytic fidelity, a world and settings as the last window saw them, a
+    // constant frequency and no alarm delay running. Every window up to the next second of the
+    // board clock then measures the same, so they are taken as one run and published at the end
+    // of its last window; anything that could change them (the world, a setting, the clock, the
+    // power) ends the run where it is (interrupt()).
+    const bool steady = engine_->fidelity() == Fidelity::analytic && engine_->content_version() == derived_content_ &&
+                        settings_version_ == derived_settings_ && !alarms_.any_pending();
+    const auto second_of = [this](hal::Time t) { return std::chrono::floor<std::chrono::seconds>(t + clock_offset_).count(); };
+    while (steady && pending_.windows.size() < 8 && second_of(pending_.windows.back().second) == second_of(w->start)) {
+        const hal::Time from = pending_.windows.back().second;
+        const hal::Time to = world_.plan().after_cycles(from, w->cycles);
+        if (!world_.stationary(from, to) || world_.frequency_at(from) != world_.frequency_at(w->start)) break;
+        pending_.windows.push_back({from, to});
+    }
+    window_timer_ = scheduler_.at(pending_.windows.back().second, [this] {
         window_timer_.reset();
-        last_ = w;
-        ++windows_;
-        publish(*w);
-        schedule_window(w->end);
+        const hal::Time end = pending_.windows.back().second;
+        finish_windows(pending_.windows.size());
+        schedule_window(end);
+    });
+}
+
+// Publishes the first `n` pending windows (all of them measured the same).
+void VirtualBoard::finish_windows(std::size_t n) {
+    auto& w = *pending_.w;
+    std::vector<hal::Time> ends;
+    for (std::size_t i = 0; i < n; ++i) ends.push_back(pending_.windows[i].second);
+    const hal::Time from = pending_.windows.front().first, to = pending_.windows[n - 1].second;
+    w.start = pending_.windows[n - 1].first;
+    w.end = to;
+    last_ = pending_.w;
+    windows_ += n;
+    publish(w, from, ends);
+    pending_.windows.erase(pending_.windows.begin(), pending_.windows.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void VirtualBoard::interrupt() {
+    if (pending_.windows.size() <= 1 || !window_timer_) return;
+    const hal::Time now = scheduler_.now();
+    std::size_t ended = 0, begun = 0;
+    for (const auto& [from, to] : pending_.windows) {
+        ended += to <= now;
+        begun += from <= now;
+    }
+    if (ended > 0) finish_windows(ended);
+    pending_.windows.resize(begun - ended);
+    scheduler_.cancel(*window_timer_);
+    window_timer_.reset();
+    if (pending_.windows.empty()) {  // the run ended exactly now
+        schedule_window(now);
+        return;
+    }
+    window_timer_ = scheduler_.at(pending_.windows.back().second, [this] {
+        window_timer_.reset();
+        const hal::Time end = pending_.windows.back().second;
+        finish_windows(pending_.windows.size());
+        schedule_window(end);
     });
 }
 
@@ -175,6 +232,7 @@ void VirtualBoard::schedule_window(hal::Time start) {
 // registers, running demand averages, alarm states, DI levels and relays start afresh.
 void VirtualBoard::power_off() {
     if (!powered_) return;
+    interrupt();
     powered_ = false;
     note(EventType::power_off);
     rtu_->set_listening(false);
@@ -203,7 +261,7 @@ void VirtualBoard::set_digital_input(int index, bool level) { di_.drive(index, l
 
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
 
-void VirtualBoard::publish(const WindowMeasurement& w) {
+void VirtualBoard::publish(const WindowMeasurement& w, hal::Time from, const std::vector<hal::Time>& ends) {
     // A window like the last one (analytic fidelity, a steady world, settings unchanged) changes
     // nothing the real-time registers hold but the frequency: what it adds is derived once.
     const bool same = engine_->content_version() == derived_content_ && settings_version_ == derived_settings_;
@@ -213,11 +271,10 @@ void VirtualBoard::publish(const WindowMeasurement& w) {
         derive(w);
     derived_content_ = engine_->content_version();
     derived_settings_ = settings_version_;
-    publish_demand(w, demand_values_);
-    const double window_h = hal::to_seconds(w.end - w.start) / 3600.0;
-    const auto wh = energy_.add(energy_rates_, window_h);
-    tou_energy_.accumulate(tou_calendar_, w.start + clock_offset_, w.end + clock_offset_, wh);
-    evaluate_alarms(w.end + clock_offset_);
+    demand_.feed(from + clock_offset_, w.end + clock_offset_, demand_values_);
+    const auto wh = energy_.add(energy_rates_, hal::to_seconds(w.end - from) / 3600.0);
+    tou_energy_.accumulate(tou_calendar_, from + clock_offset_, w.end + clock_offset_, wh);
+    for (const hal::Time end : ends) evaluate_alarms(end + clock_offset_);
     // Registers that hold counts, calendars and spectra are published once a second of the board
     // clock (the web pages refresh them every 5-15 s, web manual 6.3); values above every window.
     const auto second = std::chrono::floor<std::chrono::seconds>(w.end + clock_offset_).count();
@@ -346,10 +403,6 @@ void VirtualBoard::publish_counts() {
     publish_clock();
 }
 
-void VirtualBoard::publish_demand(const WindowMeasurement& w, const std::vector<double>& values) {
-    demand_.feed(w.start + clock_offset_, w.end + clock_offset_, values);
-}
-
 void VirtualBoard::render_demand() {
     auto& img = block_image(blocks::demand);
     if (packed_peak_times_.size() != DemandCalculator::items) packed_peak_times_.assign(DemandCalculator::items, -1);
@@ -410,6 +463,7 @@ std::optional<Exception> VirtualBoard::write_bits(std::uint16_t address, const s
 }
 
 std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    interrupt();  // the windows that ended before the write are published as they were measured
     const auto n = static_cast<std::uint16_t>(values.size());
     const Block* b = acurev::find_block(address, n);
     if (!b || b->access == acurev::Access::read_only) return Exception::illegal_data_address;

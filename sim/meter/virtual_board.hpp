@@ -68,6 +68,8 @@ public:
     void power_on();
     bool powered() const { return powered_; }
     void set_fidelity(Fidelity f);
+    // The world changed behind the board's back (a restored snapshot): windows measured ahead end now.
+    void world_changed() { interrupt(); }
     Fidelity fidelity() const;
     // The level at DI terminal `index` (0..17 = DI1..DI18); the board takes it after the debounce time.
     void set_digital_input(int index, bool level);
@@ -101,10 +103,12 @@ private:
     struct Registers;  // the register image, block by block
     void schedule_window(hal::Time start);
     void on_window();
-    void publish(const WindowMeasurement& w);
+    // Publishes windows measured alike from `from` to w.end, ending at `ends`.
+    void publish(const WindowMeasurement& w, hal::Time from, const std::vector<hal::Time>& ends);
     void derive(const WindowMeasurement& w);
+    void finish_windows(std::size_t n);
+    void interrupt();
     void publish_clock();
-    void publish_demand(const WindowMeasurement& w, const std::vector<double>& values);
     void apply_settings();
     std::optional<modbus::Exception> write_clock(std::uint16_t address, const std::vector<std::uint16_t>& values);
     void run_command(std::uint16_t address, std::uint16_t value);
@@ -124,6 +128,11 @@ private:
     std::shared_ptr<const WindowMeasurement> last_ = std::make_shared<WindowMeasurement>();
     std::uint64_t windows_ = 0;
     std::optional<hal::TimerId> window_timer_;
+    struct Pending {
+        std::shared_ptr<WindowMeasurement> w;                  // what every pending window measured
+        std::vector<std::pair<hal::Time, hal::Time>> windows;  // their [start, end), in order
+    };
+    Pending pending_;
     bool powered_ = true;
     hal::Duration clock_offset_{0};
     hal::sim::SimDigitalIo io_;

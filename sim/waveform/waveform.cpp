@@ -62,6 +62,7 @@ void WaveformGenerator::store(int index, ChannelWave w, const std::string& what)
         for (std::size_t h = 2; h <= max_order; ++h)
             if (x[h] != 0.0) order_used_[h] = true;
     ++revision_;
+    if (on_change_) on_change_();
 }
 
 void WaveformGenerator::set_voltage(int phase, ChannelWave w) {
@@ -77,11 +78,13 @@ void WaveformGenerator::set_current(int channel, ChannelWave w) {
 void WaveformGenerator::set_frequency(double hz, hal::Time at) {
     plan_.set(hz, at);
     ++revision_;
+    if (on_change_) on_change_();
 }
 
 void WaveformGenerator::ramp_frequency(double to_hz, double hz_per_s, hal::Time from) {
     plan_.ramp(to_hz, hz_per_s, from);
     ++revision_;
+    if (on_change_) on_change_();
 }
 
 // sin_[h][n], cos_[h][n] = sin, cos of h·Φ(t0 + n·dt) for every order in use. The fundamental

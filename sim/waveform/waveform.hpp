@@ -9,6 +9,7 @@
 // so a balanced three-phase set with equal relative harmonic angles gives each order its natural
 // sequence (5th negative, 7th positive, triplens in phase).
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,6 +63,8 @@ public:
 
     // Incremented by every set_* call: a consumer caching truth knows the waveform changed.
     std::uint64_t revision() const { return revision_; }
+    // Called after every set_* / ramp (the board ends a run of windows it measured ahead).
+    void on_change(std::function<void()> f) { on_change_ = std::move(f); }
 
     // All 21 channels at t0 + n·dt_s (+ skew[c] for channel c), n = 0..count-1. Noise draws
     // advance each channel's stream, so the same seed and call sequence give the same samples.
@@ -87,6 +90,7 @@ private:
     std::array<GaussianNoise, wave_channels> noise_;
     FrequencyPlan plan_;
     std::uint64_t revision_ = 0;
+    std::function<void()> on_change_;
     // sin/cos of h·Φ at each sample for the orders in use, reused between calls.
     std::array<std::vector<double>, max_order + 1> sin_, cos_;
 };
