@@ -167,6 +167,7 @@ void VirtualBoard::schedule_window(hal::Time start) {
     engine_->measure(start, *w);
     pending_.w = w;
     pending_.windows.assign(1, {w->start, w->end});
+    pending_.steady = false;
     // A steady run: analytic fidelity, a world and settings as the last window saw them, a
     // constant frequency and no alarm delay running. Every window up to the next second of the
     // board clock then measures the same, so they are taken as one run and published at the end
@@ -181,6 +182,7 @@ void VirtualBoard::schedule_window(hal::Time start) {
         if (!world_.stationary(from, to) || world_.frequency_at(from) != world_.frequency_at(w->start)) break;
         pending_.windows.push_back({from, to});
     }
+    pending_.steady = pending_.windows.size() > 1;
     window_timer_ = scheduler_.at(pending_.windows.back().second, [this] {
         window_timer_.reset();
         const hal::Time end = pending_.windows.back().second;
@@ -192,14 +194,12 @@ void VirtualBoard::schedule_window(hal::Time start) {
 // Publishes the first `n` pending windows (all of them measured the same).
 void VirtualBoard::finish_windows(std::size_t n) {
     auto& w = *pending_.w;
-    std::vector<hal::Time> ends;
-    for (std::size_t i = 0; i < n; ++i) ends.push_back(pending_.windows[i].second);
     const hal::Time from = pending_.windows.front().first, to = pending_.windows[n - 1].second;
     w.start = pending_.windows[n - 1].first;
     w.end = to;
     last_ = pending_.w;
     windows_ += n;
-    publish(w, from, ends);
+    publish(w, from, pending_.steady);
     pending_.windows.erase(pending_.windows.begin(), pending_.windows.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
@@ -261,7 +261,7 @@ void VirtualBoard::set_digital_input(int index, bool level) { di_.drive(index, l
 
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
 
-void VirtualBoard::publish(const WindowMeasurement& w, hal::Time from, const std::vector<hal::Time>& ends) {
+void VirtualBoard::publish(const WindowMeasurement& w, hal::Time from, bool steady_run) {
     // A window like the last one (analytic fidelity, a steady world, settings unchanged) changes
     // nothing the real-time registers hold but the frequency: what it adds is derived once.
     const bool same = engine_->content_version() == derived_content_ && settings_version_ == derived_settings_;
@@ -274,13 +274,15 @@ void VirtualBoard::publish(const WindowMeasurement& w, hal::Time from, const std
     demand_.feed(from + clock_offset_, w.end + clock_offset_, demand_values_);
     const auto wh = energy_.add(energy_rates_, hal::to_seconds(w.end - from) / 3600.0);
     tou_energy_.accumulate(tou_calendar_, from + clock_offset_, w.end + clock_offset_, wh);
-    for (const hal::Time end : ends) evaluate_alarms(end + clock_offset_);
+    // In a steady run every window measures what the last one did, which the alarms have seen:
+    // with no delay running, evaluating them again changes nothing.
+    if (!steady_run) evaluate_alarms(w.end + clock_offset_);
     // Registers that hold counts, calendars and spectra are published once a second of the board
     // clock (the web pages refresh them every 5-15 s, web manual 6.3); values above every window.
     const auto second = std::chrono::floor<std::chrono::seconds>(w.end + clock_offset_).count();
     if (second != published_second_) {
         published_second_ = second;
-        publish_counts();
+        counts_due_ = true;  // rendered when next read (read_registers), at most once a second
         if (!same || !pq_published_) {
             pq_ = sim::meter::power_quality(w, wiring_, presence_);
             render_power_quality(pq_, block_image(blocks::power_quality), block_image(blocks::phase_angles));
@@ -450,6 +452,10 @@ std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::u
     if (f != modbus::Function::read_holding_registers) return Exception::illegal_function;
     const Block* b = acurev::find_block(address, count);
     if (!b) return Exception::illegal_data_address;
+    if (counts_due_ && b->access == acurev::Access::read_only) {
+        counts_due_ = false;
+        publish_counts();
+    }
     const auto& img = block_image(*b);
     out.assign(img.begin() + (address - b->start), img.begin() + (address - b->start) + count);
     return std::nullopt;

@@ -103,8 +103,9 @@ private:
     struct Registers;  // the register image, block by block
     void schedule_window(hal::Time start);
     void on_window();
-    // Publishes windows measured alike from `from` to w.end, ending at `ends`.
-    void publish(const WindowMeasurement& w, hal::Time from, const std::vector<hal::Time>& ends);
+    // Publishes the windows from `from` to w.end, measured alike; `steady_run`: several windows
+    // measured as the one before them.
+    void publish(const WindowMeasurement& w, hal::Time from, bool steady_run);
     void derive(const WindowMeasurement& w);
     void finish_windows(std::size_t n);
     void interrupt();
@@ -131,6 +132,7 @@ private:
     struct Pending {
         std::shared_ptr<WindowMeasurement> w;                  // what every pending window measured
         std::vector<std::pair<hal::Time, hal::Time>> windows;  // their [start, end), in order
+        bool steady = false;  // a run of windows like the last one published
     };
     Pending pending_;
     bool powered_ = true;
@@ -149,6 +151,7 @@ private:
     PresenceThresholds presence_;
     PowerQuality pq_{};
     std::int64_t published_second_ = -1;
+    bool counts_due_ = false;  // a second has passed since the count registers were rendered
     // What the last derived window gives (publish() reuses it while windows stay alike).
     std::uint64_t settings_version_ = 0, derived_settings_ = ~0ULL, derived_content_ = ~0ULL;
     std::vector<double> demand_values_;
