@@ -112,3 +112,50 @@ def test_snapshot_restores_the_control_faces():
         c = tcp(rig)
         assert c.read_discrete_inputs(0, 18, slave=rig.unit_id).bits[1] is False
         c.close()
+
+
+def test_alarm_set_with_pymodbus_fires_drives_the_relay_and_logs():
+    """An over-voltage alarm written with pymodbus (FC16), a sag and swell from the rig, the relay
+    and the alarm log read back with pymodbus and rig.readings()."""
+    with acurev_sim.Rig(ONE_LOAD) as rig:
+        rig.advance(5)
+        c = tcp(rig)
+        # RO1 as an alarm output; alarm 1: Va (label 1) > 230 V for 1 s, hysteresis 5 V, RO1.
+        assert not c.write_registers(0x0A80, [1], slave=rig.unit_id).isError()
+        sp = struct.unpack(">HH", struct.pack(">f", 230.0))
+        hy = struct.unpack(">HH", struct.pack(">f", 5.0))
+        assert not c.write_registers(0x0B10, [1, 1, 0, *sp, 100, *hy, 1], slave=rig.unit_id).isError()
+        label_33 = c.write_registers(0x0B11, [33], slave=rig.unit_id)  # 33 names no real-time value
+        assert label_33.isError() and label_33.exception_code == 3
+        c.close()
+        rig.set_voltage(240.0)
+        rig.advance(15)
+        c = tcp(rig)
+        assert c.read_coils(0, 2, slave=rig.unit_id).bits[:2] == [True, False]
+        refused = c.write_coil(0, False, slave=rig.unit_id)  # an alarm output is not under manual control
+        assert refused.isError() and refused.exception_code == 3
+        slot1 = c.read_holding_registers(0x4500 + 16, 10, slave=rig.unit_id).registers
+        c.close()
+        assert slot1[4:7] == [1, 1, 1]  # alarm 1, status alarm, parameter Va
+        assert f32(slot1[7:9]) == pytest.approx(240.0, rel=2e-4)
+        rig.set_voltage(220.0)
+        rig.advance(15)
+        r = rig.readings()
+        assert r["ALM_Records"]["value"] == 2 and r["ALM_Active"]["value"] == 0
+        c = tcp(rig)
+        assert c.read_coils(0, 2, slave=rig.unit_id).bits[:2] == [False, False]
+        c.close()
+
+
+def test_energy_tou_and_power_quality_keys_in_readings():
+    cfg = {"fidelity": "sample", "voltage": {"rms": 230.0, "harmonics": [{"order": 5, "percent": 4.0}]},
+           "channels": [{"channel": 1, "ct_primary": 100, "current": 40.0, "pf": 0.5}]}
+    with acurev_sim.Rig(cfg) as rig:
+        rig.advance(40)
+        r = rig.readings()
+        assert r["THD_Va"]["value"] == pytest.approx(4.0, abs=0.05)
+        assert r["Har5_Va"]["value"] == pytest.approx(4.0, abs=0.05)
+        assert r["Ang_Vb"]["value"] == pytest.approx(240.0, abs=0.1)
+        # 40 s at 230 V x 40 A x 0.5 = 4.6 kW: the kvarh register holds |Q| (7.97 kvar) x 40 s = 0.0885 kvarh -> 0.0
+        assert r["EQ001_IMP_kvarh"]["quality"] == "fresh" and r["EQ001_IMP_kvarh"]["value"] == 0.0
+        assert r["EP_IMP_MONTH_kWh"]["quality"] == "fresh"
