@@ -67,7 +67,7 @@ std::string junit_xml(const std::vector<ScenarioResult>& results) {
             x << "    <testcase classname=\"" << xml_escape(name) << "\" name=\"" << xml_escape(r->id) << "\" file=\""
               << xml_escape(r->file) << "\" time=\"" << num(r->simulated_seconds, 3) << "\">\n";
             x << "      <properties><property name=\"seed\" value=\"" << r->seed << "\"/></properties>\n";
-            if (r->skipped) x << "      <skipped/>\n";
+            if (r->skipped) x << "      <skipped message=\"" << xml_escape(r->failure) << "\"/>\n";
             else if (!r->passed) x << "      <failure message=\"" << xml_escape(r->failure) << "\"/>\n";
             x << "    </testcase>\n";
         }

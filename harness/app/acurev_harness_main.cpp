@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     run->add_option("--report", report, "write the accuracy report (CSV, Markdown, SVG) into this folder");
     run->add_option("--shard", shard_text, "run part I of N (1-based), e.g. 2/4");
     run->add_option("--jobs", jobs, "scenarios run at once")->check(CLI::Range(1, 64));
+    bool include_slow = false;
+    run->add_flag("--slow", include_slow, "also run scenarios tagged slow (skipped otherwise, unless --tags names slow)");
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -93,9 +95,31 @@ int main(int argc, char** argv) {
         double simulated_total = 0;
         const auto wall_start = std::chrono::steady_clock::now();  // progress display only
         const int base = 2000 + static_cast<int>((::getpid() * 37) % 3000);
+        // Skipped, with the reason in the report: `slow` unless asked for, `needs-root` when not root.
+        const bool root = ::geteuid() == 0;
+        include_slow = include_slow || tags.count("slow") > 0;
+        auto skip_reason = [&](const harness::Scenario& s) -> std::string {
+            auto has = [&](const char* t) { return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end(); };
+            if (has("slow") && !include_slow) return "tagged slow: run with --slow";
+            if (has("needs-root") && !root) return "tagged needs-root: run as root";
+            return "";
+        };
         auto worker = [&] {
             for (std::size_t i = next++; i < chosen.size(); i = next++) {
                 harness::ScenarioResult r;
+                if (const auto why = skip_reason(*chosen[i].first); !why.empty()) {
+                    r.id = chosen[i].first->id + (chosen[i].first->transports.size() > 1 ? "[" + chosen[i].second + "]" : "");
+                    r.file = chosen[i].first->file;
+                    r.passed = true;
+                    r.skipped = true;
+                    r.failure = why;
+                    results[i] = r;
+                    std::lock_guard<std::mutex> lock(out_mutex);
+                    ++done;
+                    if (tty) std::cout << "\r\033[K";
+                    std::cout << "SKIP " << r.id << "  (" << why << ")\n" << std::flush;
+                    continue;
+                }
                 for (int attempt = 0; attempt < 20; ++attempt) {
                     const auto port = static_cast<std::uint16_t>(2000 + (base - 2000 + static_cast<int>(i) * 13 + attempt * 101) % 4000);
                     r = harness::run_scenario(*chosen[i].first, chosen[i].second, seed_opt->count() ? std::optional<std::uint64_t>(seed) : std::nullopt, port);
@@ -122,7 +146,10 @@ int main(int argc, char** argv) {
         for (auto& t : pool) t.join();
         if (tty) std::cout << "\r\033[K";
         const auto failed = static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return !r.passed; }));
-        std::cout << results.size() - failed << " passed, " << failed << " failed" << std::endl;
+        const auto skipped = static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return r.skipped; }));
+        std::cout << results.size() - failed - skipped << " passed, " << failed << " failed";
+        if (skipped) std::cout << ", " << skipped << " skipped";
+        std::cout << std::endl;
         if (!junit.empty()) write_file(junit, harness::junit_xml(results));
         if (!report.empty()) {
             write_file(std::filesystem::path(report) / "accuracy.csv", harness::accuracy_csv(results));

@@ -62,3 +62,26 @@ def test_a_scenario_off_the_schema_is_refused_with_the_path(tmp_path):
     assert "steps[1].read.address is required" in r.stderr
     f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "steps": [{"read": {"address": 1, "expect": 2}}]}))
     assert "steps[0].read.tolerance is required" in harness(str(f)).stderr
+
+
+def test_slow_and_needs_root_scenarios_are_skipped_with_the_reason(tmp_path):
+    def scenario(name, tags):
+        doc = {"id": "selftest.skip." + name, "intent": "skip policy", "tags": tags, "rig": {"fidelity": "analytic"},
+               "steps": [{"advance": {"seconds": 3}}, {"read": {"address": 8192, "expect": 50, "tolerance": 0.01,
+                                                                   "tolerance_source": "built-in load"}}]}
+        (tmp_path / (name + ".json")).write_text(json.dumps(doc))
+    scenario("slow", ["slow"])
+    scenario("root", ["needs-root"])
+    scenario("plain", [])
+    r = harness(str(tmp_path), "--junit", str(tmp_path / "junit.xml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "SKIP selftest.skip.slow  (tagged slow: run with --slow)" in r.stdout
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'skipped message="tagged slow: run with --slow"' in junit
+    if os.geteuid() == 0:
+        assert "PASS selftest.skip.root" in r.stdout and r.stdout.rstrip().endswith("2 passed, 0 failed, 1 skipped")
+    else:
+        assert "SKIP selftest.skip.root  (tagged needs-root: run as root)" in r.stdout
+    r = harness(str(tmp_path), "--slow")
+    assert "PASS selftest.skip.slow" in r.stdout
+    assert "PASS selftest.skip.slow" in harness(str(tmp_path), "--tags", "slow").stdout
