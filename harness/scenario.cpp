@@ -434,8 +434,8 @@ private:
 Scenario parse_scenario(const json& doc, const std::string& file) {
     if (!doc.is_object()) bad(file, "(top)", "must be an object");
     for (const auto& [k, v] : doc.items())
-        if (k != "id" && k != "intent" && k != "tags" && k != "rig" && k != "steps" && k != "transports")
-            bad(file, k, "is not a scenario field: id, intent, tags, rig, transports, steps");
+        if (k != "id" && k != "intent" && k != "tags" && k != "rig" && k != "steps" && k != "transports" && k != "fidelities")
+            bad(file, k, "is not a scenario field: id, intent, tags, rig, transports, fidelities, steps");
     Scenario s;
     s.file = file;
     if (!doc.contains("id") || !doc["id"].is_string()) bad(file, "id", "is required: a dotted id such as conformance.modbus_tcp.illegal_address");
@@ -474,7 +474,29 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                 (st.kind == "reading" || st.kind == "wait_until" || st.kind == "module_reboot" || st.kind == "accuracy"))
                 bad(file, st.path + "." + st.kind, "needs the module: use it in a tcp-only scenario");
     }
+    if (doc.contains("fidelities")) {
+        const auto& f = doc["fidelities"];
+        if (!f.is_array() || f.empty()) bad(file, "fidelities", "must be a non-empty array of sample, analytic");
+        if (s.rig.contains("fidelity")) bad(file, "fidelities", "cannot be given with rig.fidelity");
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            if (f[i] != "sample" && f[i] != "analytic") bad(file, "fidelities[" + std::to_string(i) + "]", "must be sample or analytic");
+            s.fidelities.push_back(f[i]);
+        }
+    }
     return s;
+}
+
+std::vector<Scenario> fidelity_variants(const Scenario& s) {
+    if (s.fidelities.empty()) return {s};
+    std::vector<Scenario> out;
+    for (const auto& f : s.fidelities) {
+        Scenario v = s;
+        v.id = s.id + "[" + f + "]";
+        v.rig["fidelity"] = f;
+        v.fidelities.clear();
+        out.push_back(std::move(v));
+    }
+    return out;
 }
 
 Scenario load_scenario(const std::string& file) {

@@ -33,7 +33,13 @@ struct Scenario {
     // Which client the checks use: "tcp" (the module's Modbus TCP server), "rtu-bus" (libmodbus RTU
     // on the virtual RS-485 bus to the board) or "rtu-pty" (libmodbus RTU on the board's pty).
     std::vector<std::string> transports{"tcp"};
+    // Both board fidelities where a behaviour applies to both: the scenario runs once in each, its
+    // id with "[sample]" / "[analytic]" (rig.fidelity is then not given).
+    std::vector<std::string> fidelities;
 };
+
+// One scenario per fidelity of `s.fidelities` (or `s` itself when it names none).
+std::vector<Scenario> fidelity_variants(const Scenario& s);
 
 Scenario load_scenario(const std::string& file);
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);

@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
             if (b > a) tags.insert(tags_text.substr(a, b - a));
         }
         std::vector<harness::Scenario> all;
-        for (const auto& f : scenario_files(paths)) all.push_back(harness::load_scenario(f));  // a bad file stops the run
+        for (const auto& f : scenario_files(paths))  // a bad file stops the run
+            for (auto& v : harness::fidelity_variants(harness::load_scenario(f))) all.push_back(std::move(v));
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
         // The unit of work is a scenario over one of its transports.
         std::vector<std::pair<const harness::Scenario*, std::string>> chosen;

@@ -62,6 +62,21 @@ def test_a_scenario_off_the_schema_is_refused_with_the_path(tmp_path):
     assert "steps[1].read.address is required" in r.stderr
     f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "steps": [{"read": {"address": 1, "expect": 2}}]}))
     assert "steps[0].read.tolerance is required" in harness(str(f)).stderr
+    f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "fidelities": ["sample"], "rig": {"fidelity": "sample"},
+                             "steps": [{"advance": {"seconds": 1}}]}))
+    assert "fidelities cannot be given with rig.fidelity" in harness(str(f)).stderr
+    f.write_text(json.dumps({"id": "selftest.bad", "intent": "x", "steps": [{"read_key": {"key": "EP_NOPE_kWh"}}]}))
+    assert "steps[0].read_key.key is not a catalogue key" in harness(str(f)).stderr
+
+
+def test_fidelities_run_a_scenario_in_each(tmp_path):
+    f = tmp_path / "both.json"
+    f.write_text(json.dumps({"id": "selftest.both", "intent": "x", "fidelities": ["sample", "analytic"],
+                             "steps": [{"advance": {"seconds": 3}}, {"read_key": {"key": "Freq_Hz", "expect": 50, "tolerance": 0.01,
+                                                                                  "tolerance_source": "built-in 50 Hz"}}]}))
+    r = harness(str(f))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ids(r.stdout) == ["selftest.both[analytic]", "selftest.both[sample]"]
 
 
 def test_slow_and_needs_root_scenarios_are_skipped_with_the_reason(tmp_path):
