@@ -370,18 +370,25 @@ private:
             rig_.advance(std::chrono::seconds(2));  // the module reads a new window at once
             std::vector<std::uint16_t> w;
             if (int code = read_registers(0x4600, 99, w)) fail("event window read: exception " + std::to_string(code));
+            if (modbus::get_u32(w, 4) != first)
+                fail("event window asked from record " + std::to_string(first) + ", the module holds it from " + std::to_string(modbus::get_u32(w, 4)));
             for (int i = 0; i < w[6]; ++i) {
                 const std::uint16_t* rec = w.data() + 9 + 9 * i;
                 const std::uint16_t type = rec[6], detail = rec[7], value = rec[8];
-                seen += " " + std::to_string(type) + "/" + std::to_string(detail) + "/" + std::to_string(value);
+                const double t = since_start(unpack_time(rec + 2, rec[5]));
+                seen += " " + std::to_string(type) + "/" + std::to_string(detail) + "/" + std::to_string(value) + "@" + fmt(t);
                 if (type != a["type"].get<int>()) continue;
                 if (a.contains("detail") && detail != a["detail"].get<int>()) continue;
                 if (a.contains("value") && value != a["value"].get<int>()) continue;
-                check_window(since_start(unpack_time(rec + 2, rec[5])), a, "event type " + std::to_string(type));
+                if (a.contains("after") && t < a["after"].get<double>()) continue;
+                if (a.contains("before") && t > a["before"].get<double>()) continue;
                 return;
             }
         }
-        fail("no event of type " + std::to_string(a["type"].get<int>()) + " in the log (type/detail/value:" + seen + ")");
+        fail("no event of type " + std::to_string(a["type"].get<int>()) + (a.contains("detail") ? " detail " + std::to_string(a["detail"].get<int>()) : "") +
+             (a.contains("value") ? " value " + std::to_string(a["value"].get<int>()) : "") +
+             (a.contains("after") || a.contains("before") ? " in [" + fmt(a.value("after", -1e300)) + ", " + fmt(a.value("before", 1e300)) + "] s" : "") +
+             " in the log (type/detail/value@s:" + seen + ")");
     }
 
     void accuracy(const json& a) {

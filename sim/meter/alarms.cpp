@@ -15,13 +15,6 @@ namespace {
 constexpr std::size_t log_header = 16, log_record = 10;
 static_assert(log_header + log_record * alarm_log_slots == alarm_log_registers);
 
-// Parameter labels (alarms.hpp): (register − 0x2000) / 2 of the float32s of the real-time blocks;
-// the input and user channel blocks follow each other.
-constexpr int label_of(int reg) { return (reg - acurev::blocks::system_realtime.start) / 2; }
-constexpr int system_last = label_of(acurev::blocks::system_realtime.start + acurev::blocks::system_realtime.count) - 1;  // 32
-constexpr int channels_first = label_of(acurev::blocks::channel_realtime.start);                                        // 128
-constexpr int users_last = label_of(acurev::blocks::user_realtime.start + acurev::blocks::user_realtime.count) - 1;     // 280
-static_assert(acurev::blocks::channel_realtime.start + acurev::blocks::channel_realtime.count == acurev::blocks::user_realtime.start);
 
 bool condition_met(const AlarmChannelSetting& s, double v) {
     const double sp = s.setpoint;
@@ -45,9 +38,7 @@ bool reset_met(const AlarmChannelSetting& s, double v) {
 
 }  // namespace
 
-bool is_alarm_parameter_label(std::uint16_t label) {
-    return label <= system_last || (label >= channels_first && label <= users_last);
-}
+bool is_alarm_parameter_label(std::uint16_t label) { return acurev::alarm::is_parameter_label(label); }
 
 std::optional<std::string> validate_alarm_settings(std::span<const std::uint16_t> image) {
     const acurev::Block& block = acurev::blocks::alarm_settings;
@@ -64,13 +55,6 @@ std::optional<std::string> validate_alarm_settings(std::span<const std::uint16_t
         const auto a = static_cast<std::uint16_t>(block.start + i);
         if (!acurev::find_setting(a) && image[i] == 0) continue;  // a reserved register, as the board map's image has it
         if (auto e = acurev::check_settings_write(a, image.subspan(i, 1), current)) return e;
-    }
-    for (int k = 1; k <= alarm_channels; ++k) {
-        const AlarmChannelSetting s = decode_alarm_setting(image, k);
-        if (!is_alarm_parameter_label(s.parameter))
-            return "Alarm " + std::to_string(k) + " Parameter " + std::to_string(s.parameter) + " is out of range: 0-" +
-                   std::to_string(system_last) + ", " + std::to_string(channels_first) + "-" + std::to_string(users_last) +
-                   " (a float32 of 0x2000-0x2041 or 0x2100-0x2231)";
     }
     return std::nullopt;
 }

@@ -17,6 +17,10 @@ void DemandCalculator::configure(DemandMethod method, int interval_min, int subi
     std::fill(interval_sum_.begin(), interval_sum_.end(), 0.0);
     std::fill(sub_sum_.begin(), sub_sum_.end(), 0.0);
     for (auto& it : items_) it.present = it.predicted = 0;
+    std::fill(second_sum_.begin(), second_sum_.end(), 0.0);
+    std::fill(last_.begin(), last_.end(), 0.0);
+    second_covered_ = 0;
+    current_second_ = -1;  // the next value fed starts a second afresh
 }
 
 void DemandCalculator::reset_peaks() {

@@ -56,9 +56,11 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
     apply_settings();
     for (const auto& [address, value] : config_.settings) {
         const std::vector<std::uint16_t> one{value};
-        if (auto e = write_registers(address, one))
+        if (auto e = write_registers(address, one)) {
+            const auto why = acurev::check_settings_write(address, one, [this](std::uint16_t a) { return setting(a); });
             throw std::invalid_argument("board setting at register " + std::to_string(address) + " = " + std::to_string(value) +
-                                        " refused: " + modbus::to_string(*e));
+                                        " refused: " + (why ? *why : modbus::to_string(*e)));
+        }
     }
     auto& info = block_image(blocks::device_info);
     put_ascii(info, 0, 16, config_.identity.model);
@@ -146,7 +148,10 @@ void VirtualBoard::apply_settings() {
     }
     // The board map has checked every register; what is left (a parameter label that names no
     // real-time value) shows in the channel's status and the channel never fires.
-    if (block_image(blocks::alarm_settings) != alarms_.settings()) alarms_.set_settings(block_image(blocks::alarm_settings), board_time());
+    if (block_image(blocks::alarm_settings) != alarms_.settings()) {
+        alarms_.set_settings(block_image(blocks::alarm_settings), board_time());
+        for (int r = 0; r < RelayOutputs::count; ++r) relays_.alarm_state(r, alarms_.relay_demand(r));
+    }
     const std::array<std::uint16_t, 3> d{setting(s::demand_method), setting(s::demand_interval), setting(s::demand_subinterval)};
     if (d != demand_settings_) {
         demand_.configure(static_cast<DemandMethod>(d[0]), d[1], d[2]);
@@ -213,6 +218,9 @@ void VirtualBoard::interrupt() {
     }
     if (ended > 0) finish_windows(ended);
     pending_.windows.resize(begun - ended);
+    // What ended the run (a setting, the clock, the world) may matter to the alarms: the window in
+    // progress is evaluated at its end like any other.
+    pending_.steady = false;
     scheduler_.cancel(*window_timer_);
     window_timer_.reset();
     if (pending_.windows.empty()) {  // the run ended exactly now
@@ -245,7 +253,8 @@ void VirtualBoard::power_off() {
 void VirtualBoard::power_on() {
     if (powered_) return;
     powered_ = true;
-    for (const Block* b : {&blocks::system_realtime, &blocks::channel_realtime, &blocks::user_realtime})
+    for (const Block* b : {&blocks::system_realtime, &blocks::channel_realtime, &blocks::user_realtime, &blocks::power_quality,
+                           &blocks::phase_angles})
         std::fill(block_image(*b).begin(), block_image(*b).end(), 0);
     derived_content_ = ~0ULL;  // the first window after power-up publishes everything again
     pq_published_ = false;
@@ -452,6 +461,7 @@ std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::u
     if (f != modbus::Function::read_holding_registers) return Exception::illegal_function;
     const Block* b = acurev::find_block(address, count);
     if (!b) return Exception::illegal_data_address;
+    if (b->start == blocks::clock.start) publish_clock();
     if (counts_due_ && b->access == acurev::Access::read_only) {
         counts_due_ = false;
         publish_counts();
@@ -490,12 +500,6 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
         events_.render_window(block_image(blocks::event_log));
         return std::nullopt;
     }
-    if (b->start == blocks::alarm_settings.start) {
-        // What the register ranges cannot tell: a parameter label must name a real-time value.
-        auto after = block_image(*b);
-        std::copy(values.begin(), values.end(), after.begin() + (address - b->start));
-        if (validate_alarm_settings(after)) return Exception::illegal_data_value;
-    }
     const hal::SerialConfig before = serial_config();
     auto& img = block_image(*b);
     for (std::uint16_t i = 0; i < n; ++i) {
@@ -515,6 +519,7 @@ std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, co
 }
 
 std::optional<Exception> VirtualBoard::write_clock(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    publish_clock();  // a write of some fields merges with the time as it is now
     auto regs = block_image(blocks::clock);
     std::copy(values.begin(), values.end(), regs.begin() + (address - blocks::clock.start));
     std::tm tm{};

@@ -77,7 +77,10 @@ public:
     hal::DigitalIo& io() { return io_; }
     std::uint16_t setting(std::uint16_t address) const;
     hal::Duration clock_offset() const { return clock_offset_; }  // board clock − hal clock
-    void set_clock_offset(hal::Duration d) { clock_offset_ = d; }
+    void set_clock_offset(hal::Duration d) {
+        interrupt();
+        clock_offset_ = d;
+    }
     const WindowMeasurement& last_window() const { return *last_; }
     std::uint64_t windows_measured() const { return windows_; }
     const RtuSlave& rtu() const { return *rtu_; }

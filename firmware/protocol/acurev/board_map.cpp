@@ -75,7 +75,7 @@ void add_io_settings(std::vector<SettingDef>& s) {
     s.push_back({settings::event_window_first, "event_window_first", "Event Log Window First Record (high word)", 0, 0, 0xFFFF, {}, "",
                  "designed: event log read in windows (AcuRev 2000)"});
     s.push_back({static_cast<std::uint16_t>(settings::event_window_first + 1), "event_window_first_lo",
-                 "Event Log Window First Record (low word)", 0, 0, 0xFFFF, {}, "", "designed"});
+                 "Event Log Window First Record (low word)", 1, 0, 0xFFFF, {}, "", "designed: records are numbered from 1"});
     s.push_back({settings::event_window_count, "event_window_count", "Event Log Window Records", 10, 1, 10, {}, "", "designed"});
 }
 
@@ -85,8 +85,11 @@ void add_alarm_settings(std::vector<SettingDef>& s) {
         const auto base = static_cast<std::uint16_t>(settings::alarm_first + settings::alarm_stride * (k - 1));
         const std::string key = "alarm" + n(k), l = "Alarm " + n(k);
         s.push_back({static_cast<std::uint16_t>(base + alarm::enable), key + "_enable", l + " Enable", 0, 0, 1, {}, "", src});
-        s.push_back({static_cast<std::uint16_t>(base + alarm::parameter), key + "_parameter", l + " Parameter", 0, 0, 0x118, {}, "",
-                     "designed: (board register - 0x2000) / 2 of a float32 real-time value (AcuRev 2000 labels)"});
+        SettingDef parameter{static_cast<std::uint16_t>(base + alarm::parameter), key + "_parameter", l + " Parameter", 0, 0,
+                             alarm::label_users_last, {}, "",
+                             "designed: (board register - 0x2000) / 2 of a float32 real-time value (AcuRev 2000 labels)"};
+        parameter.ranges = {{0, alarm::label_system_last}, {alarm::label_channels_first, alarm::label_users_last}};
+        s.push_back(std::move(parameter));
         s.push_back({static_cast<std::uint16_t>(base + alarm::comparison), key + "_comparison", l + " Comparison", 0, 0, 2, {}, "",
                      "0 >, 1 =, 2 <"});
         add_float(s, static_cast<std::uint16_t>(base + alarm::setpoint), key + "_setpoint", l + " Setpoint", 0.0F, -1e9, 1e9, "", src);
@@ -186,6 +189,11 @@ const Block* find_block(std::uint16_t address, std::uint16_t count) {
 }
 
 std::string SettingDef::range_text() const {
+    if (!ranges.empty()) {
+        std::string t;
+        for (const auto& [lo, hi] : ranges) t += (t.empty() ? "" : ", ") + std::to_string(lo) + "-" + std::to_string(hi);
+        return t;
+    }
     if (allowed.empty()) return std::to_string(min) + "-" + std::to_string(max);
     std::string t;
     for (std::size_t i = 0; i < allowed.size(); ++i) t += (i ? ", " : "") + std::to_string(allowed[i]);
@@ -193,6 +201,7 @@ std::string SettingDef::range_text() const {
 }
 
 bool SettingDef::accepts(std::uint16_t v) const {
+    if (!ranges.empty()) return std::any_of(ranges.begin(), ranges.end(), [v](const auto& r) { return v >= r.first && v <= r.second; });
     if (!allowed.empty()) return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
     return v >= min && v <= max;
 }
@@ -295,6 +304,9 @@ std::optional<std::string> check_settings_write(std::uint16_t address, std::span
             return def->label + " " + std::to_string(values[i]) + " is out of range: " + def->range_text() +
                    (def->unit.empty() ? std::string() : " " + def->unit);
     }
+    if (address < settings::event_window_first + 2 && address + values.size() > settings::event_window_first &&
+        (static_cast<std::uint32_t>(after(settings::event_window_first)) << 16 | after(settings::event_window_first + 1)) == 0)
+        return "Event Log Window First Record 0 is out of range: 1 or more (records are numbered from 1)";
     const auto interval = after(settings::demand_interval);
     const auto sub = after(settings::demand_subinterval);
     if (interval < 2 * sub)

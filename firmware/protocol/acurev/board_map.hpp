@@ -115,6 +115,8 @@ struct SettingDef {
     std::string source;
     Word word = Word::single;
     double min_float = 0, max_float = 0;
+    // When not empty, the ranges accepted instead of min..max (an alarm's parameter label).
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> ranges = {};
     std::string range_text() const;
     bool accepts(std::uint16_t v) const;
 };
@@ -145,6 +147,12 @@ constexpr std::size_t holiday_first = 0x40, holiday_stride = 3, holidays = 30;  
 constexpr std::size_t schedule_first = 0xA0, schedule_stride = 43, schedules = 8, segments = 14;  // count, then [hour, minute, tariff] x 14
 }  // namespace tou
 namespace alarm {
+// Parameter labels: (register − 0x2000) / 2 of the float32 real-time values (0x2000-0x2041, 0x2100-0x2231).
+constexpr std::uint16_t label_system_last = (0x2042 - 0x2000) / 2 - 1, label_channels_first = (0x2100 - 0x2000) / 2,
+                        label_users_last = (0x2232 - 0x2000) / 2 - 1;
+constexpr bool is_parameter_label(std::uint16_t label) {
+    return label <= label_system_last || (label >= label_channels_first && label <= label_users_last);
+}
 constexpr std::size_t channels = 16;
 constexpr std::size_t enable = 0, parameter = 1, comparison = 2, setpoint = 3, delay = 5, hysteresis = 6, relay = 8;
 }  // namespace alarm

@@ -354,16 +354,15 @@ TEST_CASE("settings validation names the field the value and the range") {
           std::optional<std::string>("Alarm 1 Setpoint inf is out of range: -1000000000.000000 to 1000000000.000000"));
     bad = image;
     bad[150 + 1] = 281;  // alarm 16 parameter: past the last user-channel float
-    CHECK(sim::meter::validate_alarm_settings(bad) == std::optional<std::string>("Alarm 16 Parameter 281 is out of range: 0-280"));
+    CHECK(sim::meter::validate_alarm_settings(bad) == std::optional<std::string>("Alarm 16 Parameter 281 is out of range: 0-32, 128-280"));
     bad = image;
     bad[9] = 1;  // alarm 1 +9: reserved, no setting of the board map
     CHECK(sim::meter::validate_alarm_settings(bad) == std::optional<std::string>("register 2841 is not a writable setting"));
 
-    // What the map's ranges cannot say: a label inside 0-280 that names no real-time float.
+    // A label inside 0-280 that names no real-time float (between the 0x2000 block and 0x2100).
     bad = image;
-    bad[150 + 1] = 50;  // alarm 16 parameter: between the 0x2000 block and 0x2100
-    CHECK(sim::meter::validate_alarm_settings(bad) ==
-          std::optional<std::string>("Alarm 16 Parameter 50 is out of range: 0-32, 128-280 (a float32 of 0x2000-0x2041 or 0x2100-0x2231)"));
+    bad[150 + 1] = 50;
+    CHECK(sim::meter::validate_alarm_settings(bad) == std::optional<std::string>("Alarm 16 Parameter 50 is out of range: 0-32, 128-280"));
     bad[150 + 1] = 128;  // input channel 1 current
     CHECK_FALSE(sim::meter::validate_alarm_settings(bad));
     CHECK(sim::meter::validate_alarm_settings(std::vector<std::uint16_t>(159, 0)) ==
