@@ -178,7 +178,7 @@ void VirtualBoard::schedule_window(hal::Time start) {
     // board clock then measures the same, so they are taken as one run and published at the end
     // of its last window; anything that could change them (the world, a setting, the clock, the
     // power) ends the run where it is (interrupt()).
-    const bool steady = engine_->fidelity() == Fidelity::analytic && engine_->content_version() == derived_content_ &&
+    const bool steady = config_.steady_runs && engine_->fidelity() == Fidelity::analytic && engine_->content_version() == derived_content_ &&
                         settings_version_ == derived_settings_ && !alarms_.any_pending();
     const auto second_of = [this](hal::Time t) { return std::chrono::floor<std::chrono::seconds>(t + clock_offset_).count(); };
     while (steady && pending_.windows.size() < 8 && second_of(pending_.windows.back().second) == second_of(w->start)) {

@@ -48,6 +48,9 @@ struct BoardConfig {
     int samples_per_cycle = 128;
     Fidelity fidelity = Fidelity::sample;
     hal::Duration turnaround{2'000'000};  // request end to reply start
+    // Steady analytic windows up to the next second are measured once as a run (the same
+    // registers, faster); false measures and publishes every window on its own.
+    bool steady_runs = true;
     std::vector<std::pair<std::uint16_t, std::uint16_t>> settings;  // register, value: applied over the defaults
 };
 
