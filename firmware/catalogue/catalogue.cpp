@@ -159,6 +159,7 @@ void add_io_and_alarms(Builder& b) {
     b.add("alarm.active", "Alarms in Force (bit k-1 = alarm k)", "", DataType::uint16, 1.0, al, "ALM_Active", group_io);
     b.add("alarm.records", "Alarm Records Written", "", DataType::uint32, 1.0, static_cast<std::uint16_t>(al + 1), "ALM_Records", group_io);
     b.add("alarm.newest_slot", "Newest Alarm Record Slot", "", DataType::uint16, 1.0, static_cast<std::uint16_t>(al + 3), "ALM_Newest", group_io);
+    b.add("device.run_time", "Device Run Time", "s", DataType::uint32, 1.0, acurev::blocks::run_time.start, "RunTime_s", group_io);
     const std::uint16_t ev = acurev::blocks::event_log.start;
     b.add("event.records", "Event Log Records Written", "", DataType::uint32, 1.0, ev, "SOE_Records", group_io);
 }
@@ -412,9 +413,11 @@ std::string Catalogue::markdown() const {
        << "  updates every second, rolling every sub-interval, fixed every clock-aligned interval, thermal every second\n"
        << "  (tau = interval / ln 10). Predicted = (energy so far in the clock-aligned interval + present rate x time left) /\n"
        << "  interval. Method, interval and sub-interval: 0x080A-0x080C.\n"
-       << "- Commands 0x0B00-0x0B03 (designed, web manual 8.1): 0x0B00 demand peaks, 0x0B01 energy (kWh, kvarh, kVAh and\n"
-       << "  TOU), 0x0B02 alarm record (the alarm log), each written 1; 0x0B03 DI counter reset, written 1-18 (one DI) or\n"
-       << "  255 (all). Other values answer exception 03; the registers read 0. Each reset is an event log record.\n"
+       << "- Commands 0x0B00-0x0B04 (designed, web manual 8.1): 0x0B00 demand peaks, 0x0B01 energy (kWh, kvarh, kVAh and\n"
+       << "  TOU), 0x0B02 alarm record (the alarm log), 0x0B04 device run time, each written 1; 0x0B03 DI counter reset,\n"
+       << "  written 1-18 (one DI) or 255 (all). Other values answer exception 03; the registers read 0. Each reset is an\n"
+       << "  event log record.\n"
+       << "- Device run time 0x0120 (designed): uint32 seconds the board has been powered, kept across power cycles.\n"
        << "- Wiring 0x0888: users group consecutive input channels: 3LN and high-leg delta 3 channels (s1-s6), 2LN, 2LL and\n"
        << "  2LN/Network 2 channels (s1-s9), 1LN one channel (s1-s9 = channels 1-9). Channel n is on phase A, B, C in turn\n"
        << "  (1LN, 3LN, high-leg, Network); 2LN puts each user's legs on Va and Vb; 2LL measures the first channel with Vab\n"

@@ -76,6 +76,7 @@ VirtualBoard::VirtualBoard(hal::Scheduler& scheduler, WaveformGenerator& world, 
     // The settings above are the board as installed, not changes made in service: the event log starts empty.
     events_ = EventLog{};
     events_.render_window(block_image(blocks::event_log));
+    powered_since_ = scheduler_.now();
     rtu_ = std::make_unique<RtuSlave>(scheduler_, *this, [this] { return address(); }, config_.turnaround);
     schedule_window(scheduler_.now());
 }
@@ -242,6 +243,7 @@ void VirtualBoard::power_off() {
     if (!powered_) return;
     interrupt();
     powered_ = false;
+    run_time_before_ += scheduler_.now() - powered_since_;
     note(EventType::power_off);
     rtu_->set_listening(false);
     if (window_timer_) scheduler_.cancel(*window_timer_);
@@ -253,6 +255,7 @@ void VirtualBoard::power_off() {
 void VirtualBoard::power_on() {
     if (powered_) return;
     powered_ = true;
+    powered_since_ = scheduler_.now();
     for (const Block* b : {&blocks::system_realtime, &blocks::channel_realtime, &blocks::user_realtime, &blocks::power_quality,
                            &blocks::phase_angles})
         std::fill(block_image(*b).begin(), block_image(*b).end(), 0);
@@ -269,6 +272,8 @@ void VirtualBoard::power_on() {
 void VirtualBoard::set_digital_input(int index, bool level) { di_.drive(index, level); }
 
 hal::Time VirtualBoard::board_time() const { return scheduler_.now() + clock_offset_; }
+
+hal::Duration VirtualBoard::run_time() const { return run_time_before_ + (powered_ ? scheduler_.now() - powered_since_ : hal::Duration{0}); }
 
 void VirtualBoard::publish(const WindowMeasurement& w, hal::Time from, bool steady_run) {
     // A window like the last one (analytic fidelity, a steady world, settings unchanged) changes
@@ -462,6 +467,8 @@ std::optional<Exception> VirtualBoard::read_registers(modbus::Function f, std::u
     const Block* b = acurev::find_block(address, count);
     if (!b) return Exception::illegal_data_address;
     if (b->start == blocks::clock.start) publish_clock();
+    if (b->start == blocks::run_time.start)
+        modbus::put_u32(block_image(blocks::run_time), 0, static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(run_time()).count()));
     if (counts_due_ && b->access == acurev::Access::read_only) {
         counts_due_ = false;
         publish_counts();
@@ -555,6 +562,10 @@ void VirtualBoard::run_command(std::uint16_t address, std::uint16_t value) {
     } else if (address == s::alarm_record_reset) {
         alarms_.clear_log();
         note(EventType::alarm_record_reset);
+    } else if (address == s::run_time_reset) {
+        run_time_before_ = hal::Duration{0};
+        powered_since_ = scheduler_.now();
+        note(EventType::run_time_reset);
     } else if (address == s::di_counter_reset) {
         di_.reset_counter(value == 255 ? -1 : value - 1);
         note(EventType::di_counter_reset, value == 255 ? 0 : value);

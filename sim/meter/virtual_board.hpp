@@ -96,6 +96,7 @@ public:
     const EventLog& events() const { return events_; }
     const PowerQuality& power_quality() const { return pq_; }
     hal::Time board_time() const;  // the board clock (local wall time)
+    hal::Duration run_time() const;  // powered time since the last run time reset
 
     // modbus::RegisterSpace (the register map).
     std::optional<modbus::Exception> read_bits(modbus::Function f, std::uint16_t address, std::uint16_t count,
@@ -157,7 +158,9 @@ private:
     PresenceThresholds presence_;
     PowerQuality pq_{};
     std::int64_t published_second_ = -1;
-    bool counts_due_ = false;  // a second has passed since the count registers were rendered
+    bool counts_due_ = false;
+    hal::Duration run_time_before_{0};  // powered time before the present power-up (non-volatile)
+    hal::Time powered_since_{};  // a second has passed since the count registers were rendered
     // What the last derived window gives (publish() reuses it while windows stay alike).
     std::uint64_t settings_version_ = 0, derived_settings_ = ~0ULL, derived_content_ = ~0ULL;
     std::vector<double> demand_values_;

@@ -9,7 +9,7 @@ namespace acurev {
 
 namespace {
 
-constexpr std::array all_blocks{blocks::device_info,       blocks::clock,
+constexpr std::array all_blocks{blocks::device_info,       blocks::run_time,          blocks::clock,
                                 blocks::meter_settings,    blocks::rs485,
                                 blocks::metering_settings, blocks::di_settings,
                                 blocks::ro_settings,       blocks::commands,
