@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "acurev/board_map.hpp"
 #include "catalogue/catalogue.hpp"
 #include "meter/wiring.hpp"
 #include "modbus/pdu.hpp"
@@ -339,43 +340,52 @@ private:
     void alarm_record(const json& a) {
         const int slot = a["slot"].get<int>();
         if (slot < 1 || slot > 16) fail("slot " + std::to_string(slot) + " is out of range: 1-16");
+        namespace al = acurev::alarm_log;
         std::vector<std::uint16_t> r;
-        if (int code = read_registers(0x4500 + 16 + 10 * (slot - 1), 10, r)) fail("alarm log read: exception " + std::to_string(code));
+        const auto at = acurev::blocks::alarm_log.start + al::first_slot + al::slot_registers * static_cast<std::size_t>(slot - 1);
+        if (int code = read_registers(static_cast<int>(at), static_cast<int>(al::slot_registers), r))
+            fail("alarm log read: exception " + std::to_string(code));
         const std::string what = "alarm log slot " + std::to_string(slot);
-        if (a.contains("channel") && r[4] != a["channel"].get<int>())
-            fail(what + ": expected alarm " + std::to_string(a["channel"].get<int>()) + ", measured " + std::to_string(r[4]));
-        if (a.contains("status") && (r[5] == 1 ? "alarm" : "reset") != a["status"].get<std::string>())
-            fail(what + ": expected status " + a["status"].get<std::string>() + ", measured " + (r[5] == 1 ? "alarm" : "reset"));
-        check_window(since_start(unpack_time(r.data(), r[3])), a, what);
+        if (a.contains("channel") && r[al::id] != a["channel"].get<int>())
+            fail(what + ": expected alarm " + std::to_string(a["channel"].get<int>()) + ", measured " + std::to_string(r[al::id]));
+        const std::string status = r[al::status] == 1 ? "alarm" : "reset";
+        if (a.contains("status") && status != a["status"].get<std::string>())
+            fail(what + ": expected status " + a["status"].get<std::string>() + ", measured " + status);
+        check_window(since_start(unpack_time(r.data() + al::time, r[al::millisecond])), a, what);
         if (a.contains("value")) {
             json v = a;
             v["expect"] = a["value"];
             if (!v.contains("tolerance")) v["tolerance"] = 0;
-            check_value(modbus::get_float(r, 7), v, what + " value");
+            check_value(modbus::get_float(r, al::value), v, what + " value");
         }
     }
 
     // Finds an event log record of a type (and detail, value) through the window registers.
     void event(const json& a) {
+        namespace ev = acurev::event_log;
+        const int block = acurev::blocks::event_log.start, count = acurev::blocks::event_log.count;
         std::vector<std::uint16_t> head;
-        if (int code = read_registers(0x4600, 4, head)) fail("event log read: exception " + std::to_string(code));
-        const std::uint32_t newest = modbus::get_u32(head, 0), oldest = modbus::get_u32(head, 2);
+        if (int code = read_registers(block, 4, head)) fail("event log read: exception " + std::to_string(code));
+        const std::uint32_t newest = modbus::get_u32(head, ev::written), oldest = modbus::get_u32(head, ev::oldest);
         std::string seen;
-        for (std::uint32_t first = oldest; newest && first <= newest; first += 10) {
-            std::vector<std::uint16_t> ctl(3);
+        for (std::uint32_t first = oldest; newest && first <= newest; first += ev::max_window) {
+            std::vector<std::uint16_t> ctl(acurev::blocks::event_window.count);
             modbus::put_u32(ctl, 0, first);
-            ctl[2] = 10;
-            const int wc = with_client(rig_, endpoint_, [&](modbus_t* m) { return exception_of(modbus_write_registers(m, 0x0B08, 3, ctl.data())); });
+            ctl[2] = static_cast<std::uint16_t>(ev::max_window);
+            const int wc = with_client(rig_, endpoint_, [&](modbus_t* m) {
+                return exception_of(modbus_write_registers(m, acurev::blocks::event_window.start, static_cast<int>(ctl.size()), ctl.data()));
+            });
             if (wc) fail("event window write: exception " + std::to_string(wc));
             rig_.advance(std::chrono::seconds(2));  // the module reads a new window at once
             std::vector<std::uint16_t> w;
-            if (int code = read_registers(0x4600, 99, w)) fail("event window read: exception " + std::to_string(code));
-            if (modbus::get_u32(w, 4) != first)
-                fail("event window asked from record " + std::to_string(first) + ", the module holds it from " + std::to_string(modbus::get_u32(w, 4)));
-            for (int i = 0; i < w[6]; ++i) {
-                const std::uint16_t* rec = w.data() + 9 + 9 * i;
-                const std::uint16_t type = rec[6], detail = rec[7], value = rec[8];
-                const double t = since_start(unpack_time(rec + 2, rec[5]));
+            if (int code = read_registers(block, count, w)) fail("event window read: exception " + std::to_string(code));
+            if (modbus::get_u32(w, ev::window_first) != first)
+                fail("event window asked from record " + std::to_string(first) + ", the module holds it from " +
+                     std::to_string(modbus::get_u32(w, ev::window_first)));
+            for (std::size_t i = 0; i < w[ev::in_window]; ++i) {
+                const std::uint16_t* rec = w.data() + ev::first_record + ev::record_registers * i;
+                const std::uint16_t type = rec[ev::type], detail = rec[ev::detail], value = rec[ev::value];
+                const double t = since_start(unpack_time(rec + ev::time, rec[ev::millisecond]));
                 seen += " " + std::to_string(type) + "/" + std::to_string(detail) + "/" + std::to_string(value) + "@" + fmt(t);
                 if (type != a["type"].get<int>()) continue;
                 if (a.contains("detail") && detail != a["detail"].get<int>()) continue;

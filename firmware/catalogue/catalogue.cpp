@@ -77,33 +77,39 @@ void add_power_quality(Builder& b) {
         b.add(std::move(id), std::move(name), std::move(unit), DataType::uint16, scale, static_cast<std::uint16_t>(q + offset), std::move(key),
               group_power_quality);
     };
-    pq("pq.unbalance.v", "Voltage Unbalance", "%", 0.1, 0x000, "Unbl_V");
+    namespace o = acurev::pq;
+    auto at = [](std::size_t offset) { return static_cast<int>(offset); };
+    pq("pq.unbalance.v", "Voltage Unbalance", "%", 0.1, at(o::voltage_unbalance), "Unbl_V");
     for (int p = 0; p < 3; ++p) {
         const std::string l = phase_letter[p], name = std::string("Phase ") + phase_upper[p];
-        pq("pq.thd.v." + l, name + " Voltage THD", "%", 0.01, 1 + p, "THD_V" + l);
+        const auto up = static_cast<std::size_t>(p);
+        pq("pq.thd.v." + l, name + " Voltage THD", "%", 0.01, at(o::thd_v + up), "THD_V" + l);
         for (int h = 2; h <= 31; ++h)
-            pq("pq.harmonic.v." + l + "." + two(h), name + " Voltage Harmonic " + std::to_string(h), "%", 0.01, 5 + 30 * p + (h - 2),
-               "Har" + std::to_string(h) + "_V" + l);
-        pq("pq.thd_odd.v." + l, name + " Voltage Odd THD", "%", 0.01, 0x60 + 4 * p, "THDodd_V" + l);
-        pq("pq.thd_even.v." + l, name + " Voltage Even THD", "%", 0.01, 0x61 + 4 * p, "THDeven_V" + l);
-        pq("pq.crest.v." + l, name + " Voltage Crest Factor", "", 0.001, 0x62 + 4 * p, "CF_V" + l);
-        pq("pq.thff.v." + l, name + " Voltage THFF", "%", 0.01, 0x63 + 4 * p, "THFF_V" + l);
+            pq("pq.harmonic.v." + l + "." + two(h), name + " Voltage Harmonic " + std::to_string(h), "%", 0.01,
+               at(o::v_harmonic(up, static_cast<std::size_t>(h))), "Har" + std::to_string(h) + "_V" + l);
+        const auto extra = o::v_extra + o::v_extra_stride * up;
+        pq("pq.thd_odd.v." + l, name + " Voltage Odd THD", "%", 0.01, at(extra), "THDodd_V" + l);
+        pq("pq.thd_even.v." + l, name + " Voltage Even THD", "%", 0.01, at(extra + 1), "THDeven_V" + l);
+        pq("pq.crest.v." + l, name + " Voltage Crest Factor", "", 0.001, at(extra + 2), "CF_V" + l);
+        pq("pq.thff.v." + l, name + " Voltage THFF", "%", 0.01, at(extra + 3), "THFF_V" + l);
     }
-    pq("pq.thd.v.avg", "Average Voltage THD", "%", 0.01, 4, "THD_Vavg");
-    pq("pq.unbalance.i", "Current Unbalance", "%", 0.01, 0x5F, "Unbl_I");
+    pq("pq.thd.v.avg", "Average Voltage THD", "%", 0.01, at(o::thd_v_average), "THD_Vavg");
+    pq("pq.unbalance.i", "Current Unbalance", "%", 0.01, at(o::current_unbalance), "Unbl_I");
     for (int ch = 1; ch <= 18; ++ch) {
         const std::string t = three(ch), id = "ch" + two(ch), name = "Input Channel " + std::to_string(ch);
-        pq("pq.thd_odd.i." + id, name + " Current Odd THD", "%", 0.01, 0xA0 + 3 * (ch - 1), "THDodd_I" + t);
-        pq("pq.thd_even.i." + id, name + " Current Even THD", "%", 0.01, 0xA1 + 3 * (ch - 1), "THDeven_I" + t);
-        pq("pq.k_factor.i." + id, name + " K-Factor", "", 0.1, 0xA2 + 3 * (ch - 1), "KF_I" + t);
-        pq("pq.thd.i." + id, name + " Current THD", "%", 0.01, 0x100 + 31 * (ch - 1), "THD_I" + t);
+        const auto c = static_cast<std::size_t>(ch - 1);
+        const auto extra = o::i_extra + o::i_extra_stride * c;
+        pq("pq.thd_odd.i." + id, name + " Current Odd THD", "%", 0.01, at(extra), "THDodd_I" + t);
+        pq("pq.thd_even.i." + id, name + " Current Even THD", "%", 0.01, at(extra + 1), "THDeven_I" + t);
+        pq("pq.k_factor.i." + id, name + " K-Factor", "", 0.1, at(extra + 2), "KF_I" + t);
+        pq("pq.thd.i." + id, name + " Current THD", "%", 0.01, at(o::i_harmonic(c, 1)), "THD_I" + t);
         for (int h = 2; h <= 31; ++h)
-            pq("pq.harmonic.i." + id + "." + two(h), name + " Current Harmonic " + std::to_string(h), "%", 0.01, 0x100 + 31 * (ch - 1) + (h - 1),
-               "Har" + std::to_string(h) + "_I" + t);
+            pq("pq.harmonic.i." + id + "." + two(h), name + " Current Harmonic " + std::to_string(h), "%", 0.01,
+               at(o::i_harmonic(c, static_cast<std::size_t>(h))), "Har" + std::to_string(h) + "_I" + t);
     }
     for (int u = 1; u <= 9; ++u)
-        pq("pq.unbalance.i.user" + std::to_string(u), "User Channel s" + std::to_string(u) + " Current Unbalance", "%", 0.01, 0x32E + (u - 1),
-           "Unbl_Is" + std::to_string(u));
+        pq("pq.unbalance.i.user" + std::to_string(u), "User Channel s" + std::to_string(u) + " Current Unbalance", "%", 0.01,
+           at(o::user_unbalance + static_cast<std::size_t>(u - 1)), "Unbl_Is" + std::to_string(u));
     const std::uint16_t a = acurev::blocks::phase_angles.start;
     b.add("pq.angle.v.b", "Phase B Voltage Angle", "deg", DataType::uint16, 0.1, a, "Ang_Vb", group_power_quality);
     b.add("pq.angle.v.c", "Phase C Voltage Angle", "deg", DataType::uint16, 0.1, static_cast<std::uint16_t>(a + 1), "Ang_Vc", group_power_quality);
@@ -125,12 +131,17 @@ void add_tou(Builder& b) {
         for (int c = 0; c < 31; ++c)
             for (int r = 0; r < 5; ++r) {
                 std::uint16_t reg = 0;
+                namespace te = acurev::tou_energy;
+                const auto row = static_cast<std::size_t>(r), month = static_cast<std::size_t>(m);
                 if (c < 4)
-                    reg = static_cast<std::uint16_t>(acurev::blocks::tou_energy.start + 40 * m + 2 * (r * 4 + c));
+                    reg = static_cast<std::uint16_t>(acurev::blocks::tou_energy.start + te::prior_month * month +
+                                                     te::phase_register(row, static_cast<std::size_t>(c)));
                 else if (c < 22)
-                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_channel_prior : acurev::blocks::tou_channel_month).start + 10 * (c - 4) + 2 * r);
+                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_channel_prior : acurev::blocks::tou_channel_month).start +
+                                                     te::meter_register(static_cast<std::size_t>(c - 4), row));
                 else
-                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_user_prior : acurev::blocks::tou_user_month).start + 10 * (c - 22) + 2 * r);
+                    reg = static_cast<std::uint16_t>((m ? acurev::blocks::tou_user_prior : acurev::blocks::tou_user_month).start +
+                                                     te::meter_register(static_cast<std::size_t>(c - 22), row));
                 const auto& mt = meters[static_cast<std::size_t>(c)];
                 b.add(std::string("tou.") + month_id[m] + "." + row_id[r] + (mt.id.empty() ? ".sys" : mt.id),
                       std::string(month_name[m]) + " Active Energy " + row_name[r] + ", " + mt.name, "kWh", DataType::uint32, 0.1, reg,
@@ -157,8 +168,10 @@ void add_io_and_alarms(Builder& b) {
     }
     const std::uint16_t al = acurev::blocks::alarm_log.start;
     b.add("alarm.active", "Alarms in Force (bit k-1 = alarm k)", "", DataType::uint16, 1.0, al, "ALM_Active", group_io);
-    b.add("alarm.records", "Alarm Records Written", "", DataType::uint32, 1.0, static_cast<std::uint16_t>(al + 1), "ALM_Records", group_io);
-    b.add("alarm.newest_slot", "Newest Alarm Record Slot", "", DataType::uint16, 1.0, static_cast<std::uint16_t>(al + 3), "ALM_Newest", group_io);
+    b.add("alarm.records", "Alarm Records Written", "", DataType::uint32, 1.0, static_cast<std::uint16_t>(al + acurev::alarm_log::records),
+          "ALM_Records", group_io);
+    b.add("alarm.newest_slot", "Newest Alarm Record Slot", "", DataType::uint16, 1.0, static_cast<std::uint16_t>(al + acurev::alarm_log::newest),
+          "ALM_Newest", group_io);
     b.add("device.run_time", "Device Run Time", "s", DataType::uint32, 1.0, acurev::blocks::run_time.start, "RunTime_s", group_io);
     const std::uint16_t ev = acurev::blocks::event_log.start;
     b.add("event.records", "Event Log Records Written", "", DataType::uint32, 1.0, ev, "SOE_Records", group_io);
@@ -228,18 +241,14 @@ std::vector<Parameter> build() {
                 key_of(q.key, "s" + std::to_string(u)));
         }
     // Active energy import, uint32 in 0.1 kWh (register map 1.4).
-    const std::uint16_t e = acurev::blocks::energy_kwh.start;
-    for (int p = 0; p < 3; ++p)
-        b.add(std::string("energy.kwh.") + phase_letter[p], std::string("Phase ") + phase_upper[p] + " Active Energy Import", "kWh",
-              DataType::uint32, 0.1, static_cast<std::uint16_t>(e + 2 * p), std::string("EP") + phase_letter[p] + "_IMP_kWh", group_energy);
-    b.add("energy.kwh", "System Active Energy Import", "kWh", DataType::uint32, 0.1, static_cast<std::uint16_t>(e + 6), "EP_IMP_kWh", group_energy);
-    for (int ch = 1; ch <= 18; ++ch)
-        b.add("energy.kwh.ch" + two(ch), "Input Channel " + std::to_string(ch) + " Active Energy Import", "kWh", DataType::uint32, 0.1,
-              static_cast<std::uint16_t>(e + 8 + 2 * (ch - 1)), "EP" + three(ch) + "_IMP_kWh", group_energy);
-    for (int u = 1; u <= 9; ++u)
-        b.add("energy.kwh.user" + std::to_string(u), "User Channel s" + std::to_string(u) + " Active Energy Import", "kWh",
-              DataType::uint32, 0.1, static_cast<std::uint16_t>(e + 0x2C + 2 * (u - 1)), "EPs" + std::to_string(u) + "_IMP_kWh",
-              group_energy);
+    {
+        const auto meters = energy_meters();
+        for (int c = 0; c < 31; ++c) {
+            const auto& m = meters[static_cast<std::size_t>(c)];
+            b.add("energy.kwh" + m.id, m.name + " Active Energy Import", "kWh", DataType::uint32, 0.1,
+                  acurev::energy::register_of(acurev::energy::Kind::kwh, c), "EP" + m.tag + "_IMP_kWh", group_energy);
+        }
+    }
     // Demand (register map 1.5): per item present, predicted and peak (float32); the peak time's
     // 3 registers follow each record (+6..+8). Keys as the WEB2 emits them: DMD_P_kW, DMD_Pa_kW,
     // DMD_Ia_A, DMD_P001_kW, DMD_I001_A, DMD_Ps1_kW (web2-formats.md §2); PRED_/MAX_ by analogy.

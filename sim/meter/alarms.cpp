@@ -12,7 +12,7 @@ namespace sim::meter {
 namespace {
 
 // Log block layout (alarms.hpp): a 16-register header, then one 10-register record per slot.
-constexpr std::size_t log_header = 16, log_record = 10;
+constexpr std::size_t log_header = acurev::alarm_log::first_slot, log_record = acurev::alarm_log::slot_registers;
 static_assert(log_header + log_record * alarm_log_slots == alarm_log_registers);
 
 

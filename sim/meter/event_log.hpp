@@ -65,9 +65,9 @@ public:
     static constexpr std::size_t capacity = 1024;
     static constexpr std::size_t control_registers = acurev::blocks::event_window.count;  // first (u32), count
     static constexpr std::size_t window_registers = acurev::blocks::event_log.count;
-    static constexpr std::size_t window_header = 9;      // records start at +9
-    static constexpr std::size_t record_registers = 9;   // number (2), packed time (3), ms, type, detail, value
-    static constexpr std::uint16_t max_window = 10;
+    static constexpr std::size_t window_header = acurev::event_log::first_record;        // records start at +9
+    static constexpr std::size_t record_registers = acurev::event_log::record_registers;  // number (2), packed time (3), ms, type, detail, value
+    static constexpr auto max_window = static_cast<std::uint16_t>(acurev::event_log::max_window);
 
     // Appends a record; returns its number. Once 1024 are kept the oldest is dropped.
     std::uint32_t record(hal::Time time, EventType type, std::uint16_t detail = 0, std::uint16_t value = 0);

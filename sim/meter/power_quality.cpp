@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "acurev/board_map.hpp"
+
 namespace sim::meter {
 
 namespace {
@@ -206,20 +208,18 @@ PowerQuality power_quality(const WindowMeasurement& w, const WiringLayout& wirin
 }
 
 void render_power_quality(const PowerQuality& q, std::vector<std::uint16_t>& pq, std::vector<std::uint16_t>& angles) {
-    // Offsets from 0x3200 (register map 1.6).
-    constexpr std::size_t thd_v = 0x001, thd_v_average = 0x004, v_harmonics = 0x005, current_unbalance = 0x05F;
-    constexpr std::size_t v_extra = 0x060, i_extra = 0x0A0, i_harmonics = 0x100, user_unbalance = 0x32E;
+    using namespace acurev::pq;  // offsets from 0x3200 (register map 1.6)
     constexpr double pct_01 = 0.1, pct_001 = 0.01;
-    constexpr std::size_t orders = pq_last_order - pq_first_order + 1;  // 30
+    constexpr auto first = static_cast<std::size_t>(pq_first_order), last = static_cast<std::size_t>(pq_last_order);
+    static_assert(orders == last - first + 1);
 
     pq.assign(power_quality_registers, 0);
-    pq[0x000] = reg(q.voltage_unbalance_pct, pct_01);
+    pq[voltage_unbalance] = reg(q.voltage_unbalance_pct, pct_01);
     for (std::size_t p = 0; p < voltage_inputs; ++p) {
         const auto& v = q.voltage[p];
         pq[thd_v + p] = reg(v.harmonics.thd_pct, pct_001);
-        for (std::size_t k = 0; k < orders; ++k)
-            pq[v_harmonics + orders * p + k] = reg(v.harmonics.harmonic_pct[k + pq_first_order], pct_001);
-        const std::size_t at = v_extra + 4 * p;
+        for (std::size_t h = first; h <= last; ++h) pq[v_harmonic(p, h)] = reg(v.harmonics.harmonic_pct[h], pct_001);
+        const std::size_t at = v_extra + v_extra_stride * p;
         pq[at + 0] = reg(v.harmonics.odd_thd_pct, pct_001);
         pq[at + 1] = reg(v.harmonics.even_thd_pct, pct_001);
         pq[at + 2] = reg(v.crest_factor, 0.001);
@@ -229,13 +229,12 @@ void render_power_quality(const PowerQuality& q, std::vector<std::uint16_t>& pq,
     pq[current_unbalance] = reg(q.current_unbalance_pct, pct_001);  // 0.01 %: the sheet warns 0.1 reads 10× high
     for (std::size_t c = 0; c < current_inputs; ++c) {
         const auto& i = q.current[c];
-        const std::size_t at = i_extra + 3 * c;
+        const std::size_t at = i_extra + i_extra_stride * c;
         pq[at + 0] = reg(i.harmonics.odd_thd_pct, pct_001);
         pq[at + 1] = reg(i.harmonics.even_thd_pct, pct_001);
         pq[at + 2] = reg(i.k_factor, 0.1);
-        const std::size_t h_at = i_harmonics + (orders + 1) * c;
-        pq[h_at] = reg(i.harmonics.thd_pct, pct_001);
-        for (std::size_t k = 0; k < orders; ++k) pq[h_at + 1 + k] = reg(i.harmonics.harmonic_pct[k + pq_first_order], pct_001);
+        pq[i_harmonic(c, 1)] = reg(i.harmonics.thd_pct, pct_001);
+        for (std::size_t h = first; h <= last; ++h) pq[i_harmonic(c, h)] = reg(i.harmonics.harmonic_pct[h], pct_001);
     }
     for (std::size_t n = 0; n < user_channels; ++n) pq[user_unbalance + n] = reg(q.user_current_unbalance_pct[n], pct_001);
 

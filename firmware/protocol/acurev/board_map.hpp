@@ -158,6 +158,36 @@ constexpr bool is_parameter_label(std::uint16_t label) {
 constexpr std::size_t channels = 16;
 constexpr std::size_t enable = 0, parameter = 1, comparison = 2, setpoint = 3, delay = 5, hysteresis = 6, relay = 8;
 }  // namespace alarm
+// Power quality 0x3200 (register map 1.6): offsets from the block start.
+namespace pq {
+constexpr std::size_t voltage_unbalance = 0x000, thd_v = 0x001, thd_v_average = 0x004, v_harmonics = 0x005, orders = 30,
+                      current_unbalance = 0x05F, v_extra = 0x060, v_extra_stride = 4, i_extra = 0x0A0, i_extra_stride = 3,
+                      i_harmonics = 0x100, i_harmonics_stride = 31, user_unbalance = 0x32E;
+// Phase p (0..2) voltage harmonic h (2..31); channel c (0..17) THD (h = 1) or harmonic h.
+constexpr std::size_t v_harmonic(std::size_t p, std::size_t h) { return v_harmonics + orders * p + (h - 2); }
+constexpr std::size_t i_harmonic(std::size_t c, std::size_t h) { return i_harmonics + i_harmonics_stride * c + (h - 1); }
+}  // namespace pq
+
+// TOU energy registers: [total, sharp, peak, valley, normal] rows.
+namespace tou_energy {
+constexpr std::size_t rows = 5, prior_month = 40, per_channel = 10;
+// 0x4000 block: current month (prior from +40), row r, column 0..2 phases, 3 system.
+constexpr std::size_t phase_register(std::size_t row, std::size_t column) { return 2 * (row * 4 + column); }
+// 0x4100/0x4200 (channels) and 0x4300/0x4380 (users): meter n (0-based) at 10 n, row at +2 row.
+constexpr std::size_t meter_register(std::size_t n, std::size_t row) { return per_channel * n + 2 * row; }
+}  // namespace tou_energy
+
+// Alarm log 0x4500 and event log window 0x4600 (designed).
+namespace alarm_log {
+constexpr std::size_t active = 0, records = 1, newest = 3, first_slot = 16, slot_registers = 10;
+constexpr std::size_t time = 0, millisecond = 3, id = 4, status = 5, parameter = 6, value = 7;  // inside a slot
+}  // namespace alarm_log
+namespace event_log {
+constexpr std::size_t written = 0, oldest = 2, window_first = 4, in_window = 6, ready = 7, first_record = 9, record_registers = 9,
+                      max_window = 10;
+constexpr std::size_t number = 0, time = 2, millisecond = 5, type = 6, detail = 7, value = 8;  // inside a record
+}  // namespace event_log
+
 namespace di {
 constexpr std::size_t mode = 0, pulse_constant = 1, unit = 2, value_per_count = 3;
 const char* unit_name(std::uint16_t code);  // 0 "", 1 kWh, 2 m3, 3 t, 4 kvarh, 5 kVAh, 6 gal, 7 $
