@@ -261,14 +261,16 @@ void TouEnergy::clear() { months_ = {}; }
 
 bool TouEnergy::operator==(const TouEnergy& o) const { return months_ == o.months_ && month_key_ == o.month_key_; }
 
+static_assert(tou::rows == static_cast<int>(acurev::tou_energy::rows));
+
 void TouEnergy::render_phases(std::vector<std::uint16_t>& img) const {
+    namespace te = acurev::tou_energy;
     constexpr int cols = column_system + 1;  // A, B, C, system
-    constexpr int month_regs = 2 * tou::rows * cols;  // the prior month follows the current one
     img.assign(acurev::blocks::tou_energy.count, 0);
     for (int m = 0; m < 2; ++m)
         for (int row = 0; row < tou::rows; ++row)
             for (int col = 0; col < cols; ++col)
-                modbus::put_u32(img, static_cast<std::size_t>(month_regs * m + 2 * (row * cols + col)),
+                modbus::put_u32(img, te::prior_month * static_cast<std::size_t>(m) + te::phase_register(static_cast<std::size_t>(row), static_cast<std::size_t>(col)),
                                 reg(static_cast<Month>(m), col, row).tenths_of_kilo());
 }
 
@@ -277,7 +279,7 @@ void TouEnergy::render_channels(std::vector<std::uint16_t>& current, std::vector
     prior.assign(acurev::blocks::tou_channel_prior.count, 0);
     for (int ch0 = 0; ch0 < current_inputs; ++ch0)
         for (int row = 0; row < tou::rows; ++row) {
-            const auto at_reg = static_cast<std::size_t>(2 * (tou::rows * ch0 + row));
+            const auto at_reg = acurev::tou_energy::meter_register(static_cast<std::size_t>(ch0), static_cast<std::size_t>(row));
             modbus::put_u32(current, at_reg, reg(Month::current, column_channel(ch0), row).tenths_of_kilo());
             modbus::put_u32(prior, at_reg, reg(Month::prior, column_channel(ch0), row).tenths_of_kilo());
         }
@@ -288,7 +290,7 @@ void TouEnergy::render_users(std::vector<std::uint16_t>& current, std::vector<st
     prior.assign(acurev::blocks::tou_user_prior.count, 0);
     for (int u0 = 0; u0 < user_channels; ++u0)
         for (int row = 0; row < tou::rows; ++row) {
-            const auto at_reg = static_cast<std::size_t>(2 * (tou::rows * u0 + row));
+            const auto at_reg = acurev::tou_energy::meter_register(static_cast<std::size_t>(u0), static_cast<std::size_t>(row));
             modbus::put_u32(current, at_reg, reg(Month::current, column_user(u0), row).tenths_of_kilo());
             modbus::put_u32(prior, at_reg, reg(Month::prior, column_user(u0), row).tenths_of_kilo());
         }
