@@ -10,7 +10,7 @@ CMAKE = os.environ.get("CMAKE_COMMAND", "cmake")
 
 
 @pytest.mark.skipif(not BUILD, reason="ACUREV_BUILD_DIR not set (ctest sets it)")
-def test_cmake_install_gives_an_importable_module_with_its_stubs(tmp_path):
+def test_cmake_install_gives_an_importable_module_with_its_pyi_file(tmp_path):
     r = subprocess.run([CMAKE, "--install", BUILD, "--prefix", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     site = tmp_path / "lib" / "python3" / "dist-packages"

@@ -6,18 +6,6 @@ namespace fw {
 
 namespace blocks = acurev::blocks;
 
-namespace {
-// How often (in which option's cycles) a slow block is read: energy, the manual's TOU example read
-// (0x4000), counters, the clock and the alarm status often; power quality rarely; the rest between.
-enum class Rate { frequent, normal, rare };
-Rate rate_of(const acurev::Block& b) {
-    for (const auto* f : {&blocks::energy_kwh, &blocks::energy_kvarh_kvah, &blocks::tou_energy, &blocks::tou_status, &blocks::di_counters,
-                          &blocks::di_values, &blocks::clock, &blocks::alarm_log})
-        if (f->start == b.start) return Rate::frequent;
-    if (b.start == blocks::power_quality.start || b.start == blocks::phase_angles.start) return Rate::rare;
-    return Rate::normal;
-}
-}  // namespace
 
 Poller::Poller(hal::Scheduler& scheduler, RtuMaster& master, DataModel& model, std::function<std::uint8_t()> slave,
                PollerOptions options)
@@ -74,20 +62,21 @@ void Poller::begin_cycle() {
 }
 
 void Poller::queue_due_blocks() {
-    const auto every = [this](Rate r) {
-        return static_cast<std::uint64_t>(r == Rate::frequent ? options_.frequent_every : r == Rate::rare ? options_.rare_every : options_.slow_every);
+    using acurev::Poll;
+    const auto every = [this](Poll r) {
+        return static_cast<std::uint64_t>(r == Poll::frequent ? options_.frequent_every : r == Poll::rare ? options_.rare_every : options_.slow_every);
     };
     // After a start every block is due, in rate order, so energy and the settings writes are checked
     // against arrive first.
-    for (const Rate r : {Rate::frequent, Rate::normal, Rate::rare})
+    for (const Poll r : {Poll::frequent, Poll::slow, Poll::rare})
         for (const auto& b : acurev::register_blocks()) {
-            if (b.poll != acurev::Poll::slow || rate_of(b) != r) continue;
+            if (b.poll != r) continue;
             if (!need_info_ && stats_.cycles % every(r) != 1 % every(r)) continue;
             const bool queued = std::any_of(slow_.begin(), slow_.end(), [&](const Read& q) { return b.contains(q.address, q.count); });
             if (queued) continue;
             const Read read{modbus::Function::read_holding_registers, b.start, b.count};
             // Frequent blocks go ahead of a backlog (behind the block being read a slice at a time).
-            if (r == Rate::frequent && !need_info_ && !slow_.empty())
+            if (r == Poll::frequent && !need_info_ && !slow_.empty())
                 slow_.insert(slow_.begin() + 1, read);
             else
                 slow_.push_back(read);

@@ -38,8 +38,6 @@ bool reset_met(const AlarmChannelSetting& s, double v) {
 
 }  // namespace
 
-bool is_alarm_parameter_label(std::uint16_t label) { return acurev::alarm::is_parameter_label(label); }
-
 std::optional<std::string> validate_alarm_settings(std::span<const std::uint16_t> image) {
     const acurev::Block& block = acurev::blocks::alarm_settings;
     if (image.size() != block.count)

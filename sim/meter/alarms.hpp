@@ -44,8 +44,6 @@ static_assert(alarm_settings_registers == alarm_channels * alarm_channel_registe
 
 enum class AlarmComparison : std::uint16_t { greater = 0, equal = 1, less = 2 };
 
-// True when `label` names a float32 of the real-time blocks (0x2000–0x2041, 0x2100–0x2231).
-bool is_alarm_parameter_label(std::uint16_t label);
 
 // Checks a whole settings image: every register as the board map checks a write of it
 // (acurev::check_settings_write: ranges, finite floats, hysteresis ≥ 0), then what the map's

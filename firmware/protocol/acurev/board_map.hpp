@@ -15,9 +15,12 @@ namespace acurev {
 
 enum class Access { read_only, read_write };
 enum class Origin { published, designed };
-// How the module's poller reads a block: every cycle (real-time), a slice per cycle (slow), at
-// start and whenever the board comes back (once), or never (commands act and read 0).
-enum class Poll { fast, slow, once, never };
+// How the module's poller reads a block: every cycle (real-time); a slice per cycle, every few
+// cycles (frequent: energy, counters, clock, alarm status), every tenth (slow: settings, demand,
+// logs) or every fifteenth (rare: power quality) — web manual 6.3 refreshes energy every 5 s, logs
+// every 10 s, harmonics every 15 s; at start and whenever the board comes back (once); or never
+// (commands act and read 0).
+enum class Poll { fast, frequent, slow, rare, once, never };
 
 struct Block {
     const char* name;
@@ -35,7 +38,7 @@ struct Block {
 namespace blocks {
 // Designed (register map §2; docs/register-map.md states each layout).
 inline constexpr Block device_info{"device information", 0x0100, 30, Access::read_only, Origin::designed, Poll::once};
-inline constexpr Block clock{"clock", 0x0180, 7, Access::read_write, Origin::designed};
+inline constexpr Block clock{"clock", 0x0180, 7, Access::read_write, Origin::designed, Poll::frequent};
 inline constexpr Block rs485{"RS-485 settings", 0x0A00, 3, Access::read_write, Origin::designed};
 inline constexpr Block metering_settings{"metering settings", 0x0A10, 1, Access::read_write, Origin::designed};
 inline constexpr Block di_settings{"DI settings", 0x0A20, 91, Access::read_write, Origin::designed};
@@ -47,26 +50,26 @@ inline constexpr Block alarm_settings{"alarm settings", 0x0B10, 160, Access::rea
 // 14 seasons, 8 schedules of 14 segments and 30 holidays need 481 registers: more than is left in
 // 0x0A00-0x0BFF, so the calendar has a block of its own (a documented departure).
 inline constexpr Block tou_settings{"TOU settings", 0x0C00, 512, Access::read_write, Origin::designed};
-inline constexpr Block tou_energy{"TOU energy, phases and system", 0x4000, 80, Access::read_only, Origin::designed};
+inline constexpr Block tou_energy{"TOU energy, phases and system", 0x4000, 80, Access::read_only, Origin::designed, Poll::frequent};
 inline constexpr Block tou_channel_month{"TOU energy, input channels, current month", 0x4100, 180, Access::read_only, Origin::designed};
 inline constexpr Block tou_channel_prior{"TOU energy, input channels, prior month", 0x4200, 180, Access::read_only, Origin::designed};
 inline constexpr Block tou_user_month{"TOU energy, user channels, current month", 0x4300, 90, Access::read_only, Origin::designed};
 inline constexpr Block tou_user_prior{"TOU energy, user channels, prior month", 0x4380, 90, Access::read_only, Origin::designed};
-inline constexpr Block tou_status{"TOU status", 0x4400, 8, Access::read_only, Origin::designed};
-inline constexpr Block alarm_log{"alarm status and log", 0x4500, 176, Access::read_only, Origin::designed};
+inline constexpr Block tou_status{"TOU status", 0x4400, 8, Access::read_only, Origin::designed, Poll::frequent};
+inline constexpr Block alarm_log{"alarm status and log", 0x4500, 176, Access::read_only, Origin::designed, Poll::frequent};
 inline constexpr Block event_log{"event log window contents", 0x4600, 99, Access::read_only, Origin::designed};
-inline constexpr Block di_counters{"DI pulse counters", 0x6400, 36, Access::read_only, Origin::designed};
-inline constexpr Block di_values{"DI values", 0x6440, 36, Access::read_only, Origin::designed};
+inline constexpr Block di_counters{"DI pulse counters", 0x6400, 36, Access::read_only, Origin::designed, Poll::frequent};
+inline constexpr Block di_values{"DI values", 0x6440, 36, Access::read_only, Origin::designed, Poll::frequent};
 // Published (vendor address sheet v1.02).
 inline constexpr Block meter_settings{"meter settings", 0x0800, 0x089B - 0x0800, Access::read_write, Origin::published};
 inline constexpr Block system_realtime{"system real-time", 0x2000, 66, Access::read_only, Origin::published, Poll::fast};
 inline constexpr Block channel_realtime{"input channel real-time", 0x2100, 216, Access::read_only, Origin::published, Poll::fast};
 inline constexpr Block user_realtime{"user channel real-time", 0x21D8, 90, Access::read_only, Origin::published, Poll::fast};
-inline constexpr Block energy_kwh{"active energy import", 0x2500, 0x253E - 0x2500, Access::read_only, Origin::published};
-inline constexpr Block energy_kvarh_kvah{"reactive and apparent energy import", 0x2B00, 0x2B7C - 0x2B00, Access::read_only, Origin::published};
+inline constexpr Block energy_kwh{"active energy import", 0x2500, 0x253E - 0x2500, Access::read_only, Origin::published, Poll::frequent};
+inline constexpr Block energy_kvarh_kvah{"reactive and apparent energy import", 0x2B00, 0x2B7C - 0x2B00, Access::read_only, Origin::published, Poll::frequent};
 inline constexpr Block demand{"demand", 0x2D00, 0x3102 - 0x2D00, Access::read_only, Origin::published};
-inline constexpr Block power_quality{"power quality", 0x3200, 0x3537 - 0x3200, Access::read_only, Origin::published};
-inline constexpr Block phase_angles{"phase angles", 0x3600, 20, Access::read_only, Origin::published};
+inline constexpr Block power_quality{"power quality", 0x3200, 0x3537 - 0x3200, Access::read_only, Origin::published, Poll::rare};
+inline constexpr Block phase_angles{"phase angles", 0x3600, 20, Access::read_only, Origin::published, Poll::rare};
 }  // namespace blocks
 
 // Every register block of the map, in address order.
