@@ -42,7 +42,9 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     board_->attach(bus_->attach("board"));
 
     storage_ = std::make_unique<hal::FileStorage>(data_dir_);
-    network_ = std::make_unique<hal::sim::SimNetwork>(config_.bind_address);
+    std::map<std::string, std::string> listen{{"eth1", config_.bind_address}};
+    if (!config_.eth2_address.empty()) listen["eth2"] = config_.eth2_address;
+    network_ = std::make_unique<hal::sim::SimNetwork>(listen);
     hal::Identity id;
     id.module_serial = "EHM26110001-W";
     id.meter_serial = "EHM26110001";
@@ -89,6 +91,10 @@ void Rig::set_load(const nlohmann::json& load) {
 void Rig::start() {
     firmware_->start();
     started_ = true;
+    // A rig is for tests and people: the Modbus TCP gateway that cannot listen is an error at once
+    // (the service host would retry it; bindings pick another port instead).
+    const auto s = firmware_->services().state("modbus_tcp");
+    if (s && s->state == fw::ServiceState::State::failed) throw std::runtime_error(s->detail);
 }
 
 void Rig::reboot_module() {

@@ -50,9 +50,10 @@ public:
     sim::bus::VirtualBus& bus() { return *bus_; }
     fw::Firmware& firmware() { return *firmware_; }
     hal::EventScheduler& scheduler() { return scheduler_; }
+    hal::sim::SimNetwork& network() { return *network_; }
     boost::asio::io_context& io() { return io_; }
     const RigConfig& config() const { return config_; }
-    std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().bound_port(); }
+    std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().server().port(); }
     const std::filesystem::path& data_dir() const { return data_dir_; }
 
     // The control faces a scenario may change (waveforms and frequency with their noise streams,

@@ -35,7 +35,8 @@ struct RigConfig {
     std::uint8_t rs485_address = 1;
     std::uint32_t rs485_baud = 19200;
     std::uint16_t rs485_parity = 3;  // register 0x0A02 encoding
-    std::string bind_address = "127.0.0.1";
+    std::string bind_address = "127.0.0.1";  // where eth1's services listen
+    std::string eth2_address;                // where eth2's listen (empty: eth2 serves nothing)
     std::optional<std::uint16_t> modbus_port;  // the device setting (502 or 2000-5999)
     std::string data_dir;                      // empty: the rig makes a temporary one
 };

@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
         options.rtu.response_timeout = std::chrono::milliseconds(200);  // real UARTs and USB adapters add latency
         fw::Firmware firmware(hal, io, options);
         firmware.start();
-        std::cout << "ready\n  modbus-tcp   " << bind << ":" << firmware.modbus_tcp().bound_port() << "\n  rs485        "
+        std::cout << "ready\n" << fw::endpoint_table(firmware.services()) << "  rs485        "
                   << endpoint.path << " " << endpoint.config.describe() << (port.rs485_mode() ? " (RS-485 mode)" : "") << std::endl;
         hal::linux_backend::RealTimePacer pacer(io, scheduler, 1.0);
         pacer.run(stop_requested);

@@ -1,24 +1,56 @@
 #pragma once
-// One lifecycle for every firmware service (ARCHITECTURE "Services"): start, stop, health, and
-// reconfigure that applies a change live or restarts only this service.
+// One lifecycle for every firmware service (ARCHITECTURE "Services"): a descriptor in the one
+// registry (name, factory), built from a ServiceContext; start, stop, health, and reconfigure
+// that applies a settings change live or asks for a restart of this service alone.
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
-#include <nlohmann/json.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "hal/hal.hpp"
 
 namespace fw {
+
+class BoardLink;
+class DataModel;
+class Settings;
 
 struct Health {
     bool running = false;
     std::string detail;  // why it is not running, or what it serves
 };
 
+// What a service is given; it reaches the world through nothing else.
+struct ServiceContext {
+    hal::Hal& hal;
+    boost::asio::io_context& io;  // the firmware's loop
+    DataModel& model;             // the board's registers as last polled, with quality
+    Settings& settings;           // read with the service's own keys
+    BoardLink& board;             // writes forwarded to the board
+};
+
+enum class Reconfigured { live, restart_service, reboot_module };
+
 class Service {
 public:
     virtual ~Service() = default;
-    virtual std::string name() const = 0;
     virtual void start() = 0;  // throws std::runtime_error with a clear message when it cannot
     virtual void stop() = 0;
     virtual Health health() const = 0;
+    // `keys` of this service changed (the new values are in the settings): apply them now, or
+    // say the service must restart (the host restarts it) or the module must reboot.
+    virtual Reconfigured reconfigure(const std::vector<std::string>& keys) = 0;
 };
+
+struct ServiceDescriptor {
+    std::string name;   // "modbus_tcp": the settings schema's `services` names it
+    std::string label;  // "Modbus TCP", for the endpoint table and the web pages
+    std::function<std::unique_ptr<Service>(ServiceContext&)> make;
+};
+
+// Every service of the module, in start order (services/registry.cpp).
+const std::vector<ServiceDescriptor>& service_registry();
 
 }  // namespace fw

@@ -62,6 +62,17 @@ SettingsSchema::SettingsSchema() {
     idle.source = "designed: connections idle this long are closed";
     specs_.push_back(idle);
 
+    SettingSpec conns;
+    conns.key = "modbus_tcp_max_connections";
+    conns.label = "Modbus TCP Connections";
+    conns.default_number = 32;
+    conns.min = 1;
+    conns.max = 64;
+    conns.applies = Applies::live;
+    conns.services = "modbus_tcp";
+    conns.source = "designed: clients served at once; when all are taken the one idle longest makes room";
+    specs_.push_back(conns);
+
     SettingSpec desc;
     desc.key = "device_description";
     desc.label = "Device Description";

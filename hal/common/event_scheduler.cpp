@@ -1,6 +1,7 @@
 #include "common/event_scheduler.hpp"
 
 #include <stdexcept>
+#include <string>
 
 namespace hal {
 
@@ -17,6 +18,18 @@ void EventScheduler::cancel(TimerId id) {
     if (it == when_.end()) return;
     queue_.erase(Key{it->second, id});
     when_.erase(it);
+}
+
+Duration EventScheduler::peer_time(Duration d) const {
+    if (peer_scale_ == 1.0) return d;
+    // In seconds: at a high speed the nanoseconds of a long timeout would overflow.
+    const double s = to_seconds(d) * peer_scale_;
+    return s >= 9.0e9 ? Duration::max() / 4 : from_seconds(s);
+}
+
+void EventScheduler::set_peer_scale(double virtual_per_wall) {
+    if (!(virtual_per_wall > 0)) throw std::invalid_argument("peer time scale must be positive, got " + std::to_string(virtual_per_wall));
+    peer_scale_ = virtual_per_wall;
 }
 
 std::optional<Time> EventScheduler::next_due() const {

@@ -18,6 +18,9 @@ public:
     TimerId at(Time when, std::function<void()> fn) override;
     void cancel(TimerId id) override;
     std::optional<Time> next_due() const override;
+    Duration peer_time(Duration d) const override;
+    // Virtual seconds per wall second while paced (the real-time pacer sets it); 1 runs free.
+    void set_peer_scale(double virtual_per_wall);
 
     // Runs the earliest timer due at or before `limit`, moving the clock to its instant.
     // Returns false when none is due.
@@ -31,6 +34,7 @@ public:
 private:
     using Key = std::pair<Time, TimerId>;  // same instant: first scheduled runs first
     Time now_;
+    double peer_scale_ = 1.0;
     TimerId next_id_ = 1;
     std::map<Key, std::function<void()>> queue_;
     std::unordered_map<TimerId, Time> when_;

@@ -28,6 +28,14 @@ std::vector<NetInterfaceState> LinuxNetwork::interfaces() const {
         out.push_back(s);
     }
     ::freeifaddrs(list);
+    // The module's services listen on the bind address; it stands for eth1 until the
+    // hardware backend maps the unit's own interfaces.
+    NetInterfaceState services;
+    services.name = "eth1";
+    services.address = bind_address_;
+    services.link_up = true;
+    services.listen_address = bind_address_;
+    out.insert(out.begin(), services);
     return out;
 }
 

@@ -7,10 +7,13 @@ namespace hal::linux_backend {
 
 class LinuxNetwork final : public Network {
 public:
+    // Services listen on `bind_address` (0.0.0.0: every interface), shown as interface "eth1".
     explicit LinuxNetwork(std::string bind_address) : bind_address_(std::move(bind_address)) {}
     std::vector<NetInterfaceState> interfaces() const override;  // from getifaddrs
     NetInterfaceState interface(const std::string& name) const override;
-    std::string bind_address() const override { return bind_address_; }
+    // Link changes come from netlink on a unit (the hardware-backend issue); here links stay as they are.
+    int add_link_listener(LinkListener) override { return 0; }
+    void remove_link_listener(int) override {}
     // A real unit binds the device port; run unprivileged (a developer's laptop) it maps ports
     // below 1024 the way the simulator does, and says so.
     std::uint16_t host_port(std::uint16_t device_port) const override;

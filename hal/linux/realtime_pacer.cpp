@@ -29,6 +29,7 @@ RealTimePacer::RealTimePacer(boost::asio::io_context& io, EventScheduler& schedu
     if (!(speed > 0) || !std::isfinite(speed))
         throw std::invalid_argument("real-time speed " + std::to_string(speed) +
                                     " is out of range: a positive number of virtual seconds per wall second");
+    scheduler_.set_peer_scale(speed_);  // timeouts that wait on outside parties count wall time
 }
 
 void RealTimePacer::run(const std::atomic<bool>& stop, Time until) {

@@ -1,22 +1,32 @@
 #pragma once
+#include <map>
+
 #include "hal/network.hpp"
 
 namespace hal::sim {
 
-// Virtual NICs: eth1, eth2 and wlan with the manual's factory addresses; services bind to a
-// loopback address chosen by the rig (127.0.0.0/8 only).
+// Virtual NICs: eth1, eth2 and wlan with the manual's factory addresses. Services listen on
+// each interface's own loopback address (127.0.0.0/8), or on 0.0.0.0 when the user exposes the
+// simulator to the network on purpose. The link knob really closes that interface's listeners
+// and connections (the services hear of it through the link listeners).
 class SimNetwork final : public Network {
 public:
-    explicit SimNetwork(std::string bind_address);
+    // `listen`: interface name -> listen address; interfaces not named do not serve.
+    explicit SimNetwork(const std::map<std::string, std::string>& listen);
     std::vector<NetInterfaceState> interfaces() const override { return interfaces_; }
     NetInterfaceState interface(const std::string& name) const override;
-    std::string bind_address() const override { return bind_address_; }
     std::uint16_t host_port(std::uint16_t device_port) const override;
+    int add_link_listener(LinkListener listener) override;
+    void remove_link_listener(int id) override;
+
+    // Control face: pull or put back the cable.
     void set_link(const std::string& name, bool up);
 
 private:
-    std::string bind_address_;
+    NetInterfaceState& find(const std::string& name);
     std::vector<NetInterfaceState> interfaces_;
+    std::map<int, LinkListener> listeners_;
+    int next_listener_ = 1;
 };
 
 }  // namespace hal::sim

@@ -55,19 +55,12 @@ int run(const RunOptions& o) {
         rig.board().attach(*pty_port, true);
     }
 
-    const auto& fw = rig.firmware();
-    const auto device_port = rig.firmware().modbus_tcp_device_port();
     std::cout << "ready" << std::endl;
-    std::cout << "  service      endpoint                 note\n";
-    std::cout << "  modbus-tcp   " << o.bind << ":" << rig.modbus_tcp_port() << "      unit id "
-              << static_cast<int>(config.rs485_address);
-    if (rig.modbus_tcp_port() != device_port) std::cout << ", device port " << device_port << " mapped (not root)";
-    std::cout << "\n";
+    std::cout << fw::endpoint_table(rig.firmware().services());
     if (pty) std::cout << "  modbus-rtu   " << pty->slave_path() << "    board, " << rig.board().serial_config().describe() << "\n";
     std::cout << "  data-dir     " << rig.data_dir().string() << "\n";
     std::cout << "  seed         " << config.seed << ", speed " << o.speed << "x, fidelity "
               << (rig.board().fidelity() == sim::meter::Fidelity::sample ? "sample" : "analytic") << std::endl;
-    (void)fw;
 
     if (o.duration_s > 0 && o.speed <= 0) {
         // As fast as the CPU allows, then exit: for dumps and quick checks.

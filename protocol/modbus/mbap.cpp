@@ -26,9 +26,13 @@ Parse parse(std::span<const std::uint8_t> bytes) {
 
 std::vector<std::uint8_t> encode(const Header& request, std::span<const std::uint8_t> pdu) {
     const auto length = static_cast<std::uint16_t>(pdu.size() + 1);
-    std::vector<std::uint8_t> out{static_cast<std::uint8_t>(request.transaction >> 8), static_cast<std::uint8_t>(request.transaction & 0xFF),
-                                  0, 0, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length & 0xFF), request.unit};
-    out.insert(out.end(), pdu.begin(), pdu.end());
+    std::vector<std::uint8_t> out(header_size + pdu.size());
+    out[0] = static_cast<std::uint8_t>(request.transaction >> 8);
+    out[1] = static_cast<std::uint8_t>(request.transaction & 0xFF);
+    out[4] = static_cast<std::uint8_t>(length >> 8);
+    out[5] = static_cast<std::uint8_t>(length & 0xFF);
+    out[6] = request.unit;
+    for (std::size_t i = 0; i < pdu.size(); ++i) out[header_size + i] = pdu[i];
     return out;
 }
 

@@ -1,10 +1,13 @@
 #include "services/modbus_tcp/modbus_tcp_server.hpp"
 
-#include <array>
+#include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include <boost/asio/write.hpp>
+
+#include "modbus/mbap.hpp"
 
 namespace fw {
 
@@ -13,80 +16,99 @@ using asio::ip::tcp;
 
 class ModbusTcpServer::Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(ModbusTcpServer& server, tcp::socket socket) : server_(server), socket_(std::move(socket)) {}
+    Connection(ModbusTcpServer& server, tcp::socket socket, std::string interface)
+        : server_(server), socket_(std::move(socket)), interface_(std::move(interface)), last_request_(++server.activity_) {}
 
     void start() {
         arm_idle_timer();
-        read_header();
+        read_more();
     }
 
     void close() {
         if (closed_) return;
         closed_ = true;
-        if (idle_timer_) server_.scheduler_.cancel(*idle_timer_);
-        idle_timer_.reset();
+        cancel(idle_timer_);
+        cancel(frame_timer_);
         boost::system::error_code ec;
         socket_.shutdown(tcp::socket::shutdown_both, ec);
         socket_.close(ec);
         server_.connections_.erase(shared_from_this());
     }
 
+    const std::string& interface() const { return interface_; }
+    std::uint64_t last_request() const { return last_request_; }
+    void rearm_idle() { arm_idle_timer(); }
+
 private:
-    void arm_idle_timer() {
-        if (idle_timer_) server_.scheduler_.cancel(*idle_timer_);
+    void cancel(std::optional<hal::TimerId>& t) {
+        if (t) server_.scheduler_.cancel(*t);
+        t.reset();
+    }
+
+    // Closes the connection when `timer` fires, counting it in `counter`.
+    hal::TimerId close_after(hal::Duration peer, std::optional<hal::TimerId> Connection::*timer, std::uint64_t Stats::*counter) {
         std::weak_ptr<Connection> weak = shared_from_this();
-        idle_timer_ = server_.scheduler_.after(server_.options_.idle_timeout, [weak] {
+        return server_.scheduler_.after(server_.scheduler_.peer_time(peer), [weak, timer, counter] {
             if (auto self = weak.lock()) {
-                self->idle_timer_.reset();
-                ++self->server_.stats_.idle_closed;
+                ((*self).*timer).reset();
+                ++(self->server_.stats_.*counter);
                 self->close();
             }
         });
     }
 
-    // Reads whatever has arrived and serves every complete frame in it; a partial frame waits for
-    // more bytes without holding anything else up.
-    void read_header() {
-        if (try_frame()) return;
+    // Idle = no complete request: bytes that never make a frame do not keep a slot.
+    void arm_idle_timer() {
+        cancel(idle_timer_);
+        idle_timer_ = close_after(server_.options_.idle_timeout, &Connection::idle_timer_, &Stats::idle_closed);
+    }
+
+    // Serves every complete frame that has arrived; a partial frame waits for more bytes,
+    // within the frame timeout from its first byte, without holding anything else up.
+    void read_more() {
+        if (closed_ || serving_) return;
+        if (take_frame()) return;
+        if (in_.empty())
+            cancel(frame_timer_);
+        else if (!frame_timer_)
+            frame_timer_ = close_after(server_.options_.frame_timeout, &Connection::frame_timer_, &Stats::frame_timeouts);
         auto self = shared_from_this();
         const std::size_t have = in_.size();
         in_.resize(have + 512);
         socket_.async_read_some(asio::buffer(in_.data() + have, 512), [self, have](boost::system::error_code ec, std::size_t n) {
             self->in_.resize(have + n);
             if (ec || self->closed_) return self->close();
-            self->arm_idle_timer();
-            self->read_header();
+            self->read_more();
         });
     }
 
-    // True when a whole frame was taken from the buffer (and is being served).
-    bool try_frame() {
-        if (in_.size() < header_.size()) return false;
-        std::copy_n(in_.begin(), header_.size(), header_.begin());
-        const std::uint16_t protocol = static_cast<std::uint16_t>((header_[2] << 8) | header_[3]);
-        const std::uint16_t length = static_cast<std::uint16_t>((header_[4] << 8) | header_[5]);
-        // Length counts the unit id and the PDU: 2..254 (1 + 253). Anything else is not Modbus.
-        if (protocol != 0 || length < 2 || length > 1 + modbus::max_pdu_size) {
+    // True when a frame was taken from the buffer (and is being served) or the stream was refused.
+    bool take_frame() {
+        auto parsed = modbus::mbap::parse(in_);
+        if (std::holds_alternative<modbus::mbap::Incomplete>(parsed)) return false;
+        if (std::holds_alternative<modbus::mbap::Malformed>(parsed)) {
             ++server_.stats_.protocol_errors;
             close();
             return true;
         }
-        const std::size_t total = 6U + length;
-        if (in_.size() < total) return false;
-        pdu_.assign(in_.begin() + 7, in_.begin() + static_cast<std::ptrdiff_t>(total));
-        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(total));
-        process();
+        auto& taken = std::get<modbus::mbap::Taken>(parsed);
+        in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(taken.consumed));
+        cancel(frame_timer_);
+        last_request_ = ++server_.activity_;
+        arm_idle_timer();
+        serving_ = true;
+        process(std::move(taken.frame));
         return true;
     }
 
-    void process() {
+    void process(modbus::mbap::Frame frame) {
         ++server_.stats_.requests;
-        const std::uint8_t unit = header_[6];
-        const std::uint8_t fn = pdu_.empty() ? 0 : pdu_[0];
-        if (!server_.backend_.accepts_unit(unit)) return send(modbus::encode_exception(fn, modbus::Exception::gateway_path_unavailable));
-        auto decoded = modbus::decode_request(pdu_);
-        if (auto* refusal = std::get_if<modbus::Refusal>(&decoded))
-            return send(modbus::encode_exception(refusal->function, refusal->exception));
+        const std::uint8_t fn = frame.pdu.empty() ? 0 : frame.pdu[0];
+        header_ = frame.header;
+        if (!server_.backend_.accepts_unit(frame.header.unit))
+            return send(modbus::encode_exception(fn, modbus::Exception::gateway_path_unavailable));
+        auto decoded = modbus::decode_request(frame.pdu);
+        if (auto* refusal = std::get_if<modbus::Refusal>(&decoded)) return send(modbus::encode_exception(refusal->function, refusal->exception));
         auto request = std::get<modbus::Request>(std::move(decoded));
         std::weak_ptr<Connection> weak = shared_from_this();
         server_.backend_.handle(request, [weak, request](modbus::Response response) {
@@ -94,91 +116,148 @@ private:
         });
     }
 
-    void send(std::vector<std::uint8_t> pdu) {
+    void send(const std::vector<std::uint8_t>& pdu) {
         if (closed_) return;
         if (!pdu.empty() && (pdu[0] & 0x80U)) ++server_.stats_.exceptions;
-        const auto length = static_cast<std::uint16_t>(pdu.size() + 1);
-        out_.assign(header_.begin(), header_.begin() + 4);
-        out_.push_back(static_cast<std::uint8_t>(length >> 8));
-        out_.push_back(static_cast<std::uint8_t>(length & 0xFF));
-        out_.push_back(header_[6]);
-        out_.insert(out_.end(), pdu.begin(), pdu.end());
+        out_ = modbus::mbap::encode(header_, pdu);
         auto self = shared_from_this();
         asio::async_write(socket_, asio::buffer(out_), [self](boost::system::error_code ec, std::size_t) {
+            self->serving_ = false;
             if (ec || self->closed_) return self->close();
-            self->read_header();
+            self->read_more();
         });
     }
 
     ModbusTcpServer& server_;
     tcp::socket socket_;
-    std::array<std::uint8_t, 7> header_{};
+    std::string interface_;
+    std::uint64_t last_request_;  // the server's activity count at its last request (or its accept)
+    modbus::mbap::Header header_;
     std::vector<std::uint8_t> in_;
-    std::vector<std::uint8_t> pdu_;
     std::vector<std::uint8_t> out_;
-    std::optional<hal::TimerId> idle_timer_;
+    std::optional<hal::TimerId> idle_timer_, frame_timer_;
+    bool serving_ = false;  // one request at a time per connection, answered in order
     bool closed_ = false;
 };
 
-ModbusTcpServer::ModbusTcpServer(asio::io_context& io, hal::Scheduler& scheduler, ModbusBackend& backend, ModbusTcpOptions options)
-    : io_(io), scheduler_(scheduler), backend_(backend), options_(std::move(options)) {}
+ModbusTcpServer::ModbusTcpServer(asio::io_context& io, hal::Scheduler& scheduler, hal::Network& network, ModbusBackend& backend,
+                                 ModbusTcpOptions options)
+    : io_(io), scheduler_(scheduler), network_(network), backend_(backend), options_(std::move(options)) {}
 
 ModbusTcpServer::~ModbusTcpServer() { stop(); }
 
 void ModbusTcpServer::start() {
-    if (acceptor_) return;
+    if (started_) return;
+    started_ = true;
+    link_listener_ = network_.add_link_listener([this](const std::string& interface, bool up) { on_link(interface, up); });
+    try {
+        for (const auto& where : network_.listen_addresses()) listen_on(where);
+    } catch (...) {
+        stop();
+        throw;
+    }
+}
+
+void ModbusTcpServer::listen_on(const hal::ListenAddress& where) {
     boost::system::error_code ec;
-    const auto address = asio::ip::make_address(options_.bind_address, ec);
-    if (ec) throw std::runtime_error("Modbus TCP bind address '" + options_.bind_address + "' is not an IP address");
-    auto acceptor = std::make_unique<tcp::acceptor>(io_);
+    const auto address = asio::ip::make_address(where.address, ec);
+    if (ec) throw std::runtime_error("Modbus TCP listen address '" + where.address + "' of " + where.interface + " is not an IP address");
+    auto acceptor = std::make_shared<tcp::acceptor>(io_);
     const tcp::endpoint endpoint(address, options_.port);
     acceptor->open(endpoint.protocol(), ec);
     if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor->bind(endpoint, ec);
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-        failure_ = "cannot listen for Modbus TCP on " + options_.bind_address + ":" + std::to_string(options_.port) + ": " +
-                   (ec == asio::error::address_in_use ? std::string("the port is already in use") : ec.message());
-        throw std::runtime_error(failure_);
-    }
-    bound_port_ = acceptor->local_endpoint().port();
-    acceptor_ = std::move(acceptor);
-    failure_.clear();
-    accept();
+    if (ec)
+        throw std::runtime_error("cannot listen for Modbus TCP on " + where.address + ":" + std::to_string(options_.port) + " (" +
+                                 where.interface + "): " +
+                                 (ec == asio::error::address_in_use ? std::string("the port is already in use") : ec.message()));
+    acceptors_[where.interface] = std::move(acceptor);
+    addresses_[where.interface] = where.address;
+    accept(where.interface);
 }
 
 void ModbusTcpServer::stop() {
-    if (acceptor_) {
+    if (link_listener_) network_.remove_link_listener(link_listener_);
+    link_listener_ = 0;
+    started_ = false;
+    for (auto& [name, a] : acceptors_) {
         boost::system::error_code ec;
-        acceptor_->close(ec);
-        acceptor_.reset();
+        a->close(ec);
     }
+    acceptors_.clear();
+    addresses_.clear();
     auto open = connections_;
     for (const auto& c : open) c->close();
 }
 
-Health ModbusTcpServer::health() const {
-    if (!acceptor_) return {false, failure_.empty() ? "stopped" : failure_};
-    return {true, options_.bind_address + ":" + std::to_string(bound_port_) + ", " + std::to_string(connections_.size()) + " clients"};
+std::string ModbusTcpServer::describe() const {
+    std::string out;
+    for (const auto& [name, address] : addresses_) out += (out.empty() ? "" : ", ") + name + " " + address + ":" + std::to_string(options_.port);
+    if (!link_failure_.empty()) out += (out.empty() ? "" : "; ") + link_failure_;
+    return out + "; " + std::to_string(connections_.size()) + " clients";
 }
 
-void ModbusTcpServer::accept() {
-    acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
-        if (!acceptor_) return;
-        if (!ec) {
-            if (connections_.size() >= options_.max_connections) {
-                ++stats_.refused;
-                boost::system::error_code ignored;
-                socket.close(ignored);
-            } else {
-                socket.set_option(tcp::no_delay(true), ec);
-                ++stats_.connections;
-                auto c = std::make_shared<Connection>(*this, std::move(socket));
-                connections_.insert(c);
-                c->start();
+void ModbusTcpServer::set_max_connections(std::size_t n) {
+    options_.max_connections = std::max<std::size_t>(1, n);
+    while (connections_.size() > options_.max_connections) make_room();
+}
+
+void ModbusTcpServer::on_link(const std::string& interface, bool up) {
+    if (!started_) return;
+    if (!up) {
+        auto it = acceptors_.find(interface);
+        if (it != acceptors_.end()) {
+            boost::system::error_code ec;
+            it->second->close(ec);
+            acceptors_.erase(it);
+            addresses_.erase(interface);
+        }
+        auto open = connections_;
+        for (const auto& c : open)
+            if (c->interface() == interface) {
+                ++stats_.link_closed;
+                c->close();
+            }
+        return;
+    }
+    link_failure_.clear();
+    for (const auto& where : network_.listen_addresses())
+        if (where.interface == interface && !acceptors_.count(interface)) {
+            try {
+                listen_on(where);
+            } catch (const std::exception& e) {
+                link_failure_ = e.what();
             }
         }
-        accept();
+}
+
+// The connection with the oldest request (or accept) makes room: a client that polls keeps its
+// slot, one that holds a slot without asking anything loses it first.
+void ModbusTcpServer::make_room() {
+    if (connections_.empty()) return;
+    auto oldest = std::min_element(connections_.begin(), connections_.end(),
+                                   [](const auto& a, const auto& b) { return a->last_request() < b->last_request(); });
+    ++stats_.evicted;
+    (*oldest)->close();
+}
+
+void ModbusTcpServer::accept(const std::string& interface) {
+    auto it = acceptors_.find(interface);
+    if (it == acceptors_.end()) return;
+    std::shared_ptr<tcp::acceptor> acceptor = it->second;
+    acceptor->async_accept([this, interface, acceptor](boost::system::error_code ec, tcp::socket socket) {
+        auto now = acceptors_.find(interface);
+        if (now == acceptors_.end() || now->second != acceptor) return;  // closed meanwhile
+        if (!ec) {
+            while (connections_.size() >= options_.max_connections) make_room();
+            socket.set_option(tcp::no_delay(true), ec);
+            ++stats_.connections;
+            auto c = std::make_shared<Connection>(*this, std::move(socket), interface);
+            connections_.insert(c);
+            c->start();
+        }
+        accept(interface);
     });
 }
 

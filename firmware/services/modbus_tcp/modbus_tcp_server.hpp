@@ -1,9 +1,14 @@
 #pragma once
 // Modbus TCP server (web manual 5.4): MBAP framing, many clients at once on the firmware's Asio
-// loop. A slow or half-sent frame from one client never stalls the others (every read is
-// asynchronous); idle connections are closed after the idle timeout, measured on the hal clock.
+// loop, listening on every interface whose link is up. A slow or half-sent frame from one client
+// never stalls the others (every read is asynchronous). Hardened against clients that hold
+// slots: a frame must complete within the frame timeout after its first byte; a connection
+// with no complete request for the idle timeout is closed; when every slot is taken, the
+// connection idle longest makes room, so a fresh client is always served. Both timeouts are
+// peer time (ARCHITECTURE "Time is virtual").
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,8 +17,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "hal/clock.hpp"
+#include "hal/network.hpp"
 #include "modbus/pdu.hpp"
-#include "services/service.hpp"
 
 namespace fw {
 
@@ -26,41 +31,53 @@ public:
 };
 
 struct ModbusTcpOptions {
-    std::string bind_address = "127.0.0.1";
-    std::uint16_t port = 502;
-    hal::Duration idle_timeout{60'000'000'000};
+    std::uint16_t port = 502;                       // the host port (after the unprivileged mapping)
+    hal::Duration idle_timeout{60'000'000'000};     // peer time
+    hal::Duration frame_timeout{3'000'000'000};     // peer time, from a frame's first byte
     std::size_t max_connections = 32;
 };
 
-class ModbusTcpServer final : public Service {
+class ModbusTcpServer final {
 public:
     struct Stats {
-        std::uint64_t connections = 0, requests = 0, exceptions = 0, idle_closed = 0, protocol_errors = 0, refused = 0;
+        std::uint64_t connections = 0, requests = 0, exceptions = 0, idle_closed = 0, protocol_errors = 0,
+                      frame_timeouts = 0, evicted = 0, link_closed = 0;
     };
-    ModbusTcpServer(boost::asio::io_context& io, hal::Scheduler& scheduler, ModbusBackend& backend, ModbusTcpOptions options);
-    ~ModbusTcpServer() override;
+    ModbusTcpServer(boost::asio::io_context& io, hal::Scheduler& scheduler, hal::Network& network, ModbusBackend& backend,
+                    ModbusTcpOptions options);
+    ~ModbusTcpServer();
 
-    std::string name() const override { return "modbus_tcp"; }
-    void start() override;
-    void stop() override;
-    Health health() const override;
-    std::uint16_t bound_port() const { return bound_port_; }
+    // Listens on every interface that is up; throws std::runtime_error naming the address and
+    // the reason when one cannot be listened on (nothing is left listening then).
+    void start();
+    void stop();
+    bool listening() const { return !acceptors_.empty(); }
+    std::string describe() const;  // "eth1 127.0.0.1:10502, eth2 127.0.0.2:10502; 3 clients"
+    std::uint16_t port() const { return options_.port; }
     void set_idle_timeout(hal::Duration d) { options_.idle_timeout = d; }
+    void set_max_connections(std::size_t n);
     std::size_t open_connections() const { return connections_.size(); }
     const Stats& stats() const { return stats_; }
 
 private:
     class Connection;
-    void accept();
+    void listen_on(const hal::ListenAddress& where);
+    void accept(const std::string& interface);
+    void on_link(const std::string& interface, bool up);
+    void make_room();
 
     boost::asio::io_context& io_;
     hal::Scheduler& scheduler_;
+    hal::Network& network_;
     ModbusBackend& backend_;
     ModbusTcpOptions options_;
-    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+    std::map<std::string, std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;  // by interface
+    std::map<std::string, std::string> addresses_;                                    // interface -> address
     std::set<std::shared_ptr<Connection>> connections_;
-    std::uint16_t bound_port_ = 0;
-    std::string failure_;
+    std::uint64_t activity_ = 0;  // counts accepts and requests: orders connections by their last one
+    int link_listener_ = 0;
+    bool started_ = false;
+    std::string link_failure_;
     Stats stats_;
 };
 

@@ -24,6 +24,10 @@ public:
     TimerId after(Duration delay, std::function<void()> fn) { return at(now() + delay, std::move(fn)); }
     virtual void cancel(TimerId id) = 0;
     virtual std::optional<Time> next_due() const = 0;
+    // Peer time (ARCHITECTURE "Time is virtual"): the scheduler duration that lasts `d` for an
+    // outside party — a Modbus client's idle time, a half-sent frame, a session. The same as `d`
+    // when the rig runs free or on a unit; `d` × speed when the simulator is paced at `speed`.
+    virtual Duration peer_time(Duration d) const = 0;
 };
 
 }  // namespace hal
