@@ -7,6 +7,7 @@
 
 #include "acurev/board_map.hpp"
 #include "meter/wiring.hpp"
+#include "settings/json_input.hpp"
 
 namespace harness {
 
@@ -193,13 +194,11 @@ RigConfig parse_config(const json& doc) {
 }
 
 RigConfig load_config_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw ConfigError("cannot read config file " + path);
     json doc;
     try {
-        doc = json::parse(in, nullptr, true, true);  // comments allowed
-    } catch (const json::parse_error& e) {
-        throw ConfigError("config file " + path + " is not valid JSON: " + e.what());
+        doc = fw::read_json_file(path, "config file " + path);
+    } catch (const fw::JsonInputError& e) {
+        throw ConfigError(e.what());
     }
     return parse_config(doc);
 }

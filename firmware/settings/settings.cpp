@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "acurev/board_map.hpp"
+#include "settings/json_input.hpp"
 
 namespace fw {
 
@@ -116,12 +117,7 @@ Settings::Settings(hal::Storage& storage) : storage_(storage) {
         values_[s.key] = s.is_text ? nlohmann::json(s.default_text) : nlohmann::json(s.default_number);
     const auto saved = storage_.read(file_name);
     if (!saved) return;
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(*saved);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(std::string(file_name) + " in " + storage_.data_dir().string() + " is not valid JSON: " + e.what());
-    }
+    const nlohmann::json doc = parse_json_input(*saved, std::string(file_name) + " in " + storage_.data_dir().string());
     const int v = doc.value("schema_version", 0);
     if (v > SettingsSchema::version)
         throw std::runtime_error(std::string(file_name) + " has schema version " + std::to_string(v) + ", newer than this firmware's " +
