@@ -216,4 +216,27 @@ void AlarmChannels::render_log(std::vector<std::uint16_t>& img) const {
     }
 }
 
+void AlarmChannels::save_log(NvmWriter& w) const {
+    for (const auto& s : state_.slots) {
+        w.put(s.time.count());
+        w.put(s.channel);
+        w.put(s.alarm);
+        w.put(s.parameter);
+        w.put(s.value);
+    }
+    w.put(state_.written);
+}
+
+void AlarmChannels::load_log(NvmReader& r) {
+    for (auto& s : state_.slots) {
+        s.time = hal::Time(r.get<std::int64_t>());
+        s.channel = r.get<std::uint16_t>();
+        s.alarm = r.get<bool>();
+        s.parameter = r.get<std::uint16_t>();
+        s.value = r.get<float>();
+        if (s.channel > alarm_channels) throw NvmError("board memory holds an alarm record of channel " + std::to_string(s.channel));
+    }
+    state_.written = r.get<std::uint32_t>();
+}
+
 }  // namespace sim::meter

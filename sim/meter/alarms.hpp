@@ -33,6 +33,8 @@
 #include "acurev/board_map.hpp"
 #include "hal/time.hpp"
 
+#include "meter/nvm.hpp"
+
 namespace sim::meter {
 
 constexpr int alarm_channels = static_cast<int>(acurev::alarm::channels);
@@ -104,6 +106,9 @@ public:
     // Power-up: channels start out of alarm, delays not running; no records (the event log has the
     // power cycle), no relay requests (relays drop with the supply). The log is kept.
     void restart();
+    // The alarm log is what a power cycle keeps (the settings are the board's registers).
+    void save_log(NvmWriter& w) const;
+    void load_log(NvmReader& r);
 
     AlarmStatus status(int channel /*1..16*/) const;
     std::uint16_t active_mask() const;          // bit k − 1 = channel k in alarm

@@ -107,4 +107,18 @@ void DemandCalculator::close_second(std::int64_t t) {
     second_covered_ = 0;
 }
 
+void DemandCalculator::save_peaks(NvmWriter& w) const {
+    for (const auto& it : items_) {
+        w.put(it.peak);
+        w.put(it.peak_time);
+    }
+}
+
+void DemandCalculator::load_peaks(NvmReader& r) {
+    for (auto& it : items_) {
+        it.peak = r.get<double>();
+        it.peak_time = r.get<std::int64_t>();
+    }
+}
+
 }  // namespace sim::meter

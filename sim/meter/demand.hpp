@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hal/time.hpp"
+#include "meter/nvm.hpp"
 
 namespace sim::meter {
 
@@ -36,6 +37,9 @@ public:
     // Values held constant over [from, to) of the board clock.
     void feed(hal::Time from, hal::Time to, const std::vector<double>& values);
     void reset_peaks();
+    // Peaks and their times are what a power cycle keeps; the averages start anew.
+    void save_peaks(NvmWriter& w) const;
+    void load_peaks(NvmReader& r);
     const DemandItem& item(int i) const { return items_[static_cast<std::size_t>(i)]; }
     DemandMethod method() const { return method_; }
 

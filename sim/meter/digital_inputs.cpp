@@ -98,4 +98,16 @@ void DigitalInputs::render(std::vector<std::uint16_t>& counters, std::vector<std
     }
 }
 
+void DigitalInputs::save(NvmWriter& w) const {
+    for (auto c : persistent_.counters) w.put(c);
+    for (auto p : persistent_.pulses) w.put(p);
+}
+
+DigitalInputs::Persistent DigitalInputs::load(NvmReader& r) {
+    Persistent p;
+    for (auto& c : p.counters) c = r.get<std::uint32_t>();
+    for (auto& n : p.pulses) n = r.get<std::uint16_t>();
+    return p;
+}
+
 }  // namespace sim::meter

@@ -13,6 +13,8 @@
 #include "hal/clock.hpp"
 #include "sim/sim_digital_io.hpp"
 
+#include "meter/nvm.hpp"
+
 namespace sim::meter {
 
 struct DiConfig {
@@ -48,6 +50,9 @@ public:
         std::array<std::uint32_t, count> counters{};
         std::array<std::uint16_t, count> pulses{};  // pulses toward the next count
     };
+    void save(NvmWriter& w) const;
+    static Persistent load(NvmReader& r);
+    void restore(const Persistent& p) { persistent_ = p; }
 
 private:
     void settle(int index);

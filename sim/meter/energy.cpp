@@ -58,4 +58,14 @@ void EnergyMeters::render(std::vector<std::uint16_t>& kwh, std::vector<std::uint
     }
 }
 
+void EnergyMeters::save(NvmWriter& w) const {
+    for (const auto* table : {&kwh_, &kvarh_, &kvah_})
+        for (const auto& r : *table) r.save(w);
+}
+
+void EnergyMeters::load(NvmReader& r) {
+    for (auto* table : {&kwh_, &kvarh_, &kvah_})
+        for (auto& x : *table) x.load(r);
+}
+
 }  // namespace sim::meter

@@ -46,6 +46,8 @@ public:
     const EnergyRegister& kvarh(int column) const { return kvarh_.at(static_cast<std::size_t>(column)); }
     const EnergyRegister& kvah(int column) const { return kvah_.at(static_cast<std::size_t>(column)); }
     bool operator==(const EnergyMeters&) const = default;
+    void save(NvmWriter& w) const;
+    void load(NvmReader& r);
 
 private:
     std::array<EnergyRegister, energy_columns> kwh_{}, kvarh_{}, kvah_{};

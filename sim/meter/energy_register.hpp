@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "meter/nvm.hpp"
+
 namespace sim::meter {
 
 class EnergyRegister {
@@ -25,6 +27,15 @@ public:
         carry_ = 0;
     }
     bool operator==(const EnergyRegister&) const = default;
+    void save(NvmWriter& w) const {
+        w.put(micro_);
+        w.put(carry_);
+    }
+    void load(NvmReader& r) {
+        micro_ = r.get<std::int64_t>();
+        carry_ = r.get<double>();
+        if (micro_ < 0 || !(carry_ >= -0.5 && carry_ < 0.5)) throw NvmError("board memory holds an impossible energy count");
+    }
 
 private:
     std::int64_t micro_ = 0;

@@ -73,4 +73,31 @@ void EventLog::render_window(std::vector<std::uint16_t>& img) const {
     img[7] = 1;  // ready: the sim fills the window at once
 }
 
+void EventLog::save(NvmWriter& w) const {
+    for (const auto& e : ring_) {
+        w.put(e.number);
+        w.put(e.time.count());
+        w.put(e.type);
+        w.put(e.detail);
+        w.put(e.value);
+    }
+    w.put(written_);
+    w.put(window_first_);
+    w.put(window_count_);
+}
+
+void EventLog::load(NvmReader& r) {
+    for (auto& e : ring_) {
+        e.number = r.get<std::uint32_t>();
+        e.time = hal::Time(r.get<std::int64_t>());
+        e.type = r.get<std::uint16_t>();
+        e.detail = r.get<std::uint16_t>();
+        e.value = r.get<std::uint16_t>();
+    }
+    written_ = r.get<std::uint32_t>();
+    window_first_ = r.get<std::uint32_t>();
+    window_count_ = r.get<std::uint16_t>();
+    if (window_count_ > max_window) throw NvmError("board memory holds an event window of " + std::to_string(window_count_) + " records");
+}
+
 }  // namespace sim::meter

@@ -33,6 +33,8 @@
 #include "acurev/board_map.hpp"
 #include "hal/time.hpp"
 
+#include "meter/nvm.hpp"
+
 namespace sim::meter {
 
 enum class EventType : std::uint16_t {
@@ -97,6 +99,8 @@ public:
     void render_window(std::vector<std::uint16_t>& img) const;
 
     bool operator==(const EventLog&) const = default;
+    void save(NvmWriter& w) const;
+    void load(NvmReader& r);
 
 private:
     std::vector<EventRecord> ring_ = std::vector<EventRecord>(capacity);  // number n at (n − 1) % capacity

@@ -296,4 +296,19 @@ void TouEnergy::render_users(std::vector<std::uint16_t>& current, std::vector<st
         }
 }
 
+void TouEnergy::save(NvmWriter& w) const {
+    for (const auto& table : months_)
+        for (const auto& rows : table)
+            for (const auto& r : rows) r.save(w);
+    w.put(month_key_);
+}
+
+void TouEnergy::load(NvmReader& r) {
+    for (auto& table : months_)
+        for (auto& rows : table)
+            for (auto& x : rows) x.load(r);
+    month_key_ = r.get<int>();
+    day_start_ = day_end_ = hal::Time{0};  // the day is looked up again at the next window
+}
+
 }  // namespace sim::meter

@@ -15,6 +15,7 @@
 #include "hal/time.hpp"
 #include "meter/energy_columns.hpp"
 #include "meter/energy_register.hpp"
+#include "meter/nvm.hpp"
 
 namespace sim::meter {
 
@@ -149,6 +150,8 @@ public:
 
     // The registers and the month last seen (what a power-cycle snapshot must keep).
     bool operator==(const TouEnergy& o) const;
+    void save(NvmWriter& w) const;
+    void load(NvmReader& r);
 
 private:
     using Rows = std::array<EnergyRegister, tou::rows>;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "meter/board_registers.hpp"
 #include "meter/dsp/measurement_engine.hpp"
 #include "waveform/waveform.hpp"
 
@@ -12,13 +13,6 @@ using acurev::Block;
 namespace blocks = acurev::blocks;
 namespace rt = acurev::rt;
 using modbus::Exception;
-
-struct VirtualBoard::Registers {
-    std::vector<std::pair<const Block*, std::vector<std::uint16_t>>> images;
-    Registers() {
-        for (const auto& b : acurev::register_blocks()) images.emplace_back(&b, std::vector<std::uint16_t>(b.count, 0));
-    }
-};
 
 namespace {
 
@@ -310,6 +304,12 @@ std::optional<Exception> VirtualBoard::write_bits(std::uint16_t address, const s
 }
 
 std::optional<Exception> VirtualBoard::write_registers(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    auto e = write_registers_now(address, values);
+    if (!e && memory_written_) memory_written_();
+    return e;
+}
+
+std::optional<Exception> VirtualBoard::write_registers_now(std::uint16_t address, const std::vector<std::uint16_t>& values) {
     interrupt();  // the windows that ended before the write are published as they were measured
     const auto n = static_cast<std::uint16_t>(values.size());
     const Block* b = acurev::find_block(address, n);

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "acurev/board_map.hpp"
@@ -96,6 +98,17 @@ public:
     const EventLog& events() const { return events_; }
     const PowerQuality& power_quality() const { return pq_; }
     hal::Time board_time() const;  // the board clock (local wall time)
+
+    // Non-volatile memory (board_memory.cpp): settings, energy, TOU, demand peaks, DI counters,
+    // alarm and event logs, run time and the clock, as bytes to keep across a restart.
+    std::string save_memory() const;
+    // The board as after a power cut of `off_for` with this memory: the clock ran on as a
+    // battery-backed RTC would, the event log records the power down (at the saved instant) and
+    // up (now). A short, damaged or foreign memory throws NvmError and changes nothing.
+    void restore_memory(std::string_view bytes, hal::Duration off_for);
+    // Told after every write the board acknowledges (settings, commands, clock), before the
+    // reply leaves: a kill right after the acknowledgement must not lose it.
+    void on_memory_written(std::function<void()> f) { memory_written_ = std::move(f); }
     hal::Duration run_time() const;  // powered time since the last run time reset
 
     // modbus::RegisterSpace (the register map).
@@ -122,6 +135,8 @@ private:
     void run_command(std::uint16_t address, std::uint16_t value);
     std::vector<std::uint16_t>& block_image(const acurev::Block& b);
     void note(EventType type, std::uint16_t detail = 0, std::uint16_t value = 0);  // an event log record, now
+    std::optional<modbus::Exception> write_registers_now(std::uint16_t address, const std::vector<std::uint16_t>& values);
+    std::function<void()> memory_written_;
     void evaluate_alarms(hal::Time window_end);
     void publish_counts();  // demand, energy, TOU, DI, alarm log and clock registers
     void render_demand();

@@ -295,3 +295,62 @@ TEST_CASE("steady runs of windows publish what window-by-window measurement does
     });
     CHECK(a.board->alarms().records_written() == 2);
 }
+
+TEST_CASE("the board's memory restored in a new board is a power cycle: settings, counts, logs, run time, the clock ran on") {
+    const auto al = s::alarm_first;
+    Board a({{s::di_first, 1},
+             {static_cast<std::uint16_t>(s::tou_first + acurev::tou::schedule_first + 3), 1},
+             {s::tou_first, 1},
+             {al, 1}, {static_cast<std::uint16_t>(al + 1), 1}, {static_cast<std::uint16_t>(al + 3), 0x4370}},
+            [](sim::WaveformGenerator& w) { w.set_current(0, {40, 0, 0, 0, {}}); });
+    a.run(20min);
+    REQUIRE_FALSE(a.write(s::ct_primary_first, {200}));  // a setting written in service
+    a.world.set_voltage(0, {250, 0, 0, 0, {}});
+    a.run(2s);
+    a.world.set_voltage(0, {230, 0, 0, 0, {}});
+    a.pulses(0, 7, 100ms, 100ms);
+    a.run(2s);
+    const std::string memory = a.board->save_memory();
+    const auto events_before = a.board->events().newest();
+
+    // Another process: the scheduler starts at the configured instant again, the supply was off 30 min.
+    Board b({}, [](sim::WaveformGenerator& w) { w.set_current(0, {40, 0, 0, 0, {}}); });
+    b.board->restore_memory(memory, 30min);
+    CHECK(b.board->setting(s::ct_primary_first) == 200);
+    CHECK(b.board->setting(s::tou_first) == 1);
+    CHECK(b.board->energy() == a.board->energy());
+    CHECK(b.board->tou_energy() == a.board->tou_energy());
+    CHECK(b.board->demand().item(0).peak == a.board->demand().item(0).peak);
+    CHECK(b.board->demand().item(0).peak_time == a.board->demand().item(0).peak_time);
+    CHECK(b.board->alarms().log() == a.board->alarms().log());
+    CHECK(b.board->alarms().records_written() == 2);
+    CHECK(b.board->digital_inputs().counter(0) == 7);
+    CHECK(b.board->run_time() == a.board->run_time());
+    CHECK(b.board->board_time() == a.board->board_time() + 30min);
+    REQUIRE(b.board->events().newest() == events_before + 2);
+    const auto off = *b.board->events().find(events_before + 1), on = *b.board->events().find(events_before + 2);
+    CHECK(off.type == static_cast<std::uint16_t>(sim::meter::EventType::power_off));
+    CHECK(on.type == static_cast<std::uint16_t>(sim::meter::EventType::power_on));
+    CHECK(on.time - off.time == 30min);
+    // The registers show it at once, and it measures on.
+    CHECK(b.u32(0x2500 + 2 * sim::meter::column_channel(0)) == a.u32(0x2500 + 2 * sim::meter::column_channel(0)));
+    b.run(10s);
+    CHECK(b.board->energy().kwh(sim::meter::column_channel(0)).wh() > a.board->energy().kwh(sim::meter::column_channel(0)).wh());
+}
+
+TEST_CASE("a damaged, truncated or foreign board memory is refused whole and changes nothing") {
+    Board a({}, [](sim::WaveformGenerator& w) { w.set_current(0, {40, 0, 0, 0, {}}); });
+    a.run(1min);
+    const std::string good = a.board->save_memory();
+    Board b;
+    REQUIRE_FALSE(b.write(s::ct_primary_first, {300}));
+    const auto energy = b.board->energy();
+    std::string flipped = good;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);
+    CHECK_THROWS_WITH(b.board->restore_memory(flipped, 0s), "board memory is damaged (its checksum does not match)");
+    CHECK_THROWS_WITH(b.board->restore_memory(good.substr(0, 100), 0s), "board memory is damaged (its checksum does not match)");
+    CHECK_THROWS_WITH(b.board->restore_memory("", 0s), "board memory is truncated: 0 bytes");
+    CHECK_THROWS_AS(b.board->restore_memory(std::string(4096, 'x'), 0s), sim::meter::NvmError);
+    CHECK(b.board->setting(s::ct_primary_first) == 300);
+    CHECK(b.board->energy() == energy);
+}
