@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 
 #include "acurev/board_map.hpp"
@@ -55,11 +57,15 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     auto& module_port = bus_->attach("module");
     hal_ = std::make_unique<hal::Hal>(hal::Hal{scheduler_, module_port, *network_, *storage_, *system_});
 
-    // The module's RS-485 settings must match the board's for them to talk at all.
+    restarted_ = restore_board_memory();
+    if (!own_data_dir_) board_->on_memory_written([this] { save_board_memory(); });
+
     fw::Settings settings(*storage_);
-    nlohmann::json changes = {{"rs485_address", config_.rs485_address},
-                              {"rs485_baud", config_.rs485_baud},
-                              {"rs485_parity", config_.rs485_parity}};
+    nlohmann::json changes = nlohmann::json::object();
+    // At first boot the module's RS-485 settings are made to match the board's, so they talk at
+    // all; after a restart both come from their memories (a write over Modbus changed both).
+    if (!restarted_)
+        changes = {{"rs485_address", config_.rs485_address}, {"rs485_baud", config_.rs485_baud}, {"rs485_parity", config_.rs485_parity}};
     if (config_.modbus_port) changes["modbus_tcp_port"] = *config_.modbus_port;
     const auto errors = settings.change(changes);
     if (!errors.empty()) throw ConfigError(errors.front());
@@ -69,6 +75,11 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
 
 Rig::~Rig() {
     if (firmware_) firmware_->stop();
+    try {
+        if (!own_data_dir_ && board_) save_board_memory();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "acurev: the board memory could not be saved: %s\n", e.what());
+    }
     io_.poll();  // let closed sockets finish their handlers
     firmware_.reset();
     board_.reset();
@@ -76,6 +87,30 @@ Rig::~Rig() {
         std::error_code ec;
         std::filesystem::remove_all(data_dir_, ec);
     }
+}
+
+bool Rig::restore_board_memory() {
+    const auto saved = storage_->read(board_memory_file);
+    if (!saved) return false;
+    const std::string where = (data_dir_ / board_memory_file).string();
+    if (saved->size() < sizeof(std::int64_t)) throw ConfigError(where + " is truncated; move it away to start with a new board memory");
+    std::int64_t wall_at_save = 0;
+    std::memcpy(&wall_at_save, saved->data(), sizeof wall_at_save);
+    hal::Duration off{0};
+    if (config_.wall_clock) off = std::max(hal::Duration{0}, config_.wall_clock->now() - hal::Time(wall_at_save));
+    try {
+        board_->restore_memory(std::string_view(*saved).substr(sizeof wall_at_save), off);
+    } catch (const sim::meter::NvmError& e) {
+        throw ConfigError(where + ": " + e.what() + "; move it away to start with a new board memory");
+    }
+    return true;
+}
+
+void Rig::save_board_memory() {
+    const std::int64_t wall = config_.wall_clock ? config_.wall_clock->now().count() : 0;
+    std::string bytes(sizeof wall, '\0');
+    std::memcpy(bytes.data(), &wall, sizeof wall);
+    storage_->write_atomic(board_memory_file, bytes + board_->save_memory());
 }
 
 void Rig::set_load(const nlohmann::json& load) {

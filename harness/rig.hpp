@@ -56,6 +56,14 @@ public:
     std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().server().port(); }
     const std::filesystem::path& data_dir() const { return data_dir_; }
 
+    // The board's non-volatile memory lives in the data directory (board-memory.bin): read at
+    // construction when it is there (a restart is a power cycle: settings, counts, logs, run time,
+    // the clock come back and the config's board settings are not applied again), written after
+    // every write the board acknowledges, by save_board_memory() and when the rig is destroyed.
+    static constexpr const char* board_memory_file = "board-memory.bin";
+    void save_board_memory();
+    bool restarted() const { return restarted_; }
+
     // The control faces a scenario may change (waveforms and frequency with their noise streams,
     // bus faults, digital inputs, relays, board power and clock), to put back with restore().
     struct Snapshot {
@@ -74,6 +82,7 @@ public:
     std::string dump();
 
 private:
+    bool restore_board_memory();
     RigConfig config_;
     boost::asio::io_context io_;
     hal::EventScheduler scheduler_;
@@ -89,6 +98,7 @@ private:
     std::unique_ptr<fw::Firmware> firmware_;
     fw::FirmwareOptions firmware_options_;
     bool started_ = false;
+    bool restarted_ = false;
 };
 
 }  // namespace harness

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hal/clock.hpp"
 #include "hal/time.hpp"
 #include "meter/measurement.hpp"
 #include "waveform/waveform.hpp"
@@ -39,6 +40,9 @@ struct RigConfig {
     std::string eth2_address;                // where eth2's listen (empty: eth2 serves nothing)
     std::optional<std::uint16_t> modbus_port;  // the device setting (502 or 2000-5999)
     std::string data_dir;                      // empty: the rig makes a temporary one
+    // The wall clock, for how long the meter was off between two runs on one data directory
+    // (the board clock runs on meanwhile). None: runs free, no time passes while off.
+    const hal::Clock* wall_clock = nullptr;
 };
 
 struct ConfigError : std::runtime_error {

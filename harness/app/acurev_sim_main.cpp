@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -44,8 +45,18 @@ int run(const RunOptions& o) {
     if (o.bind.rfind("127.", 0) != 0)
         throw harness::ConfigError("--bind " + o.bind + " is not allowed: the simulator serves on 127.0.0.0/8 only");
 
+    hal::linux_backend::WallClock wall;
+    config.wall_clock = &wall;
     harness::Rig rig(config);
     rig.start();
+    // The board memory is saved every wall second, so a kill -9 loses at most the last second
+    // of energy (acknowledged writes are saved before their reply).
+    const hal::Duration every = hal::from_seconds(o.speed);
+    std::function<void()> save = [&rig, &save, every] {
+        rig.save_board_memory();
+        rig.scheduler().after(every, save);
+    };
+    if (!o.data_dir.empty() && o.speed > 0) rig.scheduler().after(every, save);
 
     std::unique_ptr<hal::linux_backend::Pty> pty;
     std::unique_ptr<hal::linux_backend::TtySerialPort> pty_port;
@@ -56,6 +67,7 @@ int run(const RunOptions& o) {
     }
 
     std::cout << "ready" << std::endl;
+    if (rig.restarted()) std::cout << "  restarted from the board memory in " << rig.data_dir().string() << "\n";
     std::cout << fw::endpoint_table(rig.firmware().services());
     if (pty) std::cout << "  modbus-rtu   " << pty->slave_path() << "    board, " << rig.board().serial_config().describe() << "\n";
     std::cout << "  data-dir     " << rig.data_dir().string() << "\n";
