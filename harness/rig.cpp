@@ -65,8 +65,8 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     // At first boot the module's RS-485 settings are made to match the board's, so they talk at
     // all; after a restart both come from their memories (a write over Modbus changed both).
     if (!restarted_)
-        changes = {{"rs485_address", config_.rs485_address}, {"rs485_baud", config_.rs485_baud}, {"rs485_parity", config_.rs485_parity}};
-    if (config_.modbus_port) changes["modbus_tcp_port"] = *config_.modbus_port;
+        changes = {{"rs485.address", config_.rs485_address}, {"rs485.baud", config_.rs485_baud}, {"rs485.parity", config_.rs485_parity}};
+    if (config_.modbus_port) changes["network.modbus_tcp_port"] = *config_.modbus_port;
     const auto errors = settings.change(changes);
     if (!errors.empty()) throw ConfigError(errors.front());
     firmware_options_ = firmware_options;

@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
         {
             // The port settings the board is wired with become the module's RS-485 settings.
             fw::Settings settings(storage);
-            nlohmann::json changes = {{"rs485_baud", endpoint.config.baud}, {"rs485_parity", acurev::rs485_parity_code(endpoint.config)}};
-            if (modbus_port >= 0) changes["modbus_tcp_port"] = modbus_port;
+            nlohmann::json changes = {{"rs485.baud", endpoint.config.baud}, {"rs485.parity", acurev::rs485_parity_code(endpoint.config)}};
+            if (modbus_port >= 0) changes["network.modbus_tcp_port"] = modbus_port;
             const auto errors = settings.change(changes);
             if (!errors.empty()) throw std::runtime_error(errors.front());
         }

@@ -18,11 +18,11 @@ void BoardLink::stop() {
     if (poller_) poller_->stop();
 }
 
-std::uint8_t BoardLink::address() const { return static_cast<std::uint8_t>(settings_.number("rs485_address")); }
+std::uint8_t BoardLink::address() const { return static_cast<std::uint8_t>(settings_.number("rs485.address")); }
 
 hal::SerialConfig BoardLink::line() const {
-    return acurev::rs485_line(static_cast<std::uint16_t>(settings_.number("rs485_baud")),
-                              static_cast<std::uint16_t>(settings_.number("rs485_parity")));
+    return acurev::rs485_line(static_cast<std::uint16_t>(settings_.number("rs485.baud")),
+                              static_cast<std::uint16_t>(settings_.number("rs485.parity")));
 }
 
 void BoardLink::write_registers(std::uint16_t address, std::vector<std::uint16_t> values, Done done) {
@@ -45,14 +45,8 @@ void BoardLink::write_coil(std::uint16_t address, bool on, Done done) {
 
 void BoardLink::follow_board_settings(std::uint16_t address, const std::vector<std::uint16_t>& values) {
     if (acurev::blocks::commands.contains(address, static_cast<std::uint16_t>(values.size()))) return;
-    nlohmann::json changes = nlohmann::json::object();
-    for (std::uint16_t i = 0; i < values.size(); ++i) {
-        const auto* def = acurev::find_setting(static_cast<std::uint16_t>(address + i));
-        if (def) changes[def->key] = values[i];
-    }
-    if (changes.empty()) return;
     const auto before = line();
-    settings_.change(changes);
+    settings_.follow_board(address, values);
     const auto after = line();
     if (after.baud != before.baud || after.parity != before.parity || after.stop_bits != before.stop_bits) master_->reconfigure(after);
 }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "services/modbus_tcp/modbus_tcp_settings.hpp"
+
 namespace fw {
 
 Firmware::Firmware(hal::Hal& hal, boost::asio::io_context& io, FirmwareOptions options)
@@ -22,12 +24,29 @@ void Firmware::stop() {
     if (link_) link_->stop();
 }
 
+std::optional<std::uint16_t> Firmware::board_register(std::uint16_t address) const {
+    const hal::Time now = hal_.scheduler.now();
+    if (model_.quality(address, 1, now) == Quality::never_read) return std::nullopt;
+    return model_.registers(address, 1).at(0);
+}
+
 std::vector<std::string> Firmware::change_settings(const nlohmann::json& changes) {
-    auto errors = settings_.change(changes);
-    if (!errors.empty() || !changes.is_object()) return errors;
+    const BoardRegisters board = [this](std::uint16_t a) { return board_register(a); };
+    nlohmann::json normalised;
+    auto errors = settings_.validate(changes, normalised, board);
+    if (!errors.empty()) return errors;
+    nlohmann::json module = nlohmann::json::object();
     std::vector<std::string> keys;
-    for (const auto& [k, v] : changes.items()) keys.push_back(k);
+    for (const auto& [k, v] : normalised.items())
+        if (!SettingsSchema::instance().find(k)->board) {
+            module[k] = v;
+            keys.push_back(k);
+        }
+    errors = settings_.change(module);
+    if (!errors.empty()) return errors;
     host_->settings_changed(keys);
+    // Board settings go to the board; the saved copy follows when it acknowledges.
+    for (const auto& w : Settings::board_writes(normalised)) link_->write_registers(w.address, w.values, [](const TransactionResult&) {});
     return {};
 }
 
@@ -37,6 +56,6 @@ ModbusGateway& Firmware::modbus_tcp() {
     return *s;
 }
 
-std::uint16_t Firmware::modbus_tcp_device_port() const { return static_cast<std::uint16_t>(settings_.number("modbus_tcp_port")); }
+std::uint16_t Firmware::modbus_tcp_device_port() const { return static_cast<std::uint16_t>(settings_.number(modbus_tcp_settings::port)); }
 
 }  // namespace fw

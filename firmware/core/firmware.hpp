@@ -47,6 +47,7 @@ public:
     int pending_forwards() const { return link_->pending(); }
 
 private:
+    std::optional<std::uint16_t> board_register(std::uint16_t address) const;
     hal::Hal& hal_;
     Settings settings_;
     DataModel model_;

@@ -1,13 +1,14 @@
 // The one registry of the module's services (ARCHITECTURE "Services"): adding a service is one
 // entry here and a folder under services/.
 #include "services/modbus_tcp/modbus_gateway.hpp"
+#include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
 
 namespace fw {
 
 const std::vector<ServiceDescriptor>& service_registry() {
     static const std::vector<ServiceDescriptor> registry{
-        {"modbus_tcp", "Modbus TCP", [](ServiceContext& c) { return std::make_unique<ModbusGateway>(c); }},
+        {"modbus_tcp", "Modbus TCP", [](ServiceContext& c) { return std::make_unique<ModbusGateway>(c); }, modbus_tcp_settings::specs()},
     };
     return registry;
 }

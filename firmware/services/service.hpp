@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "hal/hal.hpp"
+#include "settings/setting_spec.hpp"
 
 namespace fw {
 
@@ -48,6 +49,8 @@ struct ServiceDescriptor {
     std::string name;   // "modbus_tcp": the settings schema's `services` names it
     std::string label;  // "Modbus TCP", for the endpoint table and the web pages
     std::function<std::unique_ptr<Service>(ServiceContext&)> make;
+    // Its part of the settings schema, declared beside its code (the host hands it their changes).
+    std::vector<SettingSpec> settings = {};
 };
 
 // Every service of the module, in start order (services/registry.cpp).

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "settings/settings.hpp"
+#include "settings/settings_schema.hpp"
 
 namespace fw {
 

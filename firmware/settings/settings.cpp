@@ -1,6 +1,6 @@
 #include "settings/settings.hpp"
 
-#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "acurev/board_map.hpp"
@@ -8,155 +8,179 @@
 
 namespace fw {
 
-std::string SettingSpec::range_text() const {
-    if (is_text) return "text of " + std::to_string(min) + "-" + std::to_string(max) + " characters";
-    auto list = [](const std::vector<std::int64_t>& v) {
-        std::string t;
-        for (std::size_t i = 0; i < v.size(); ++i) t += (i ? ", " : "") + std::to_string(v[i]);
-        return t;
-    };
-    if (!only.empty()) return list(only);
-    std::string t = allowed.empty() ? "" : list(allowed) + " or ";
-    return t + std::to_string(min) + "-" + std::to_string(max);
-}
+using nlohmann::json;
 
-std::optional<std::string> SettingSpec::check(const nlohmann::json& v) const {
-    auto error = [&](const std::string& shown) {
-        return label + " " + shown + " is out of range: " + range_text() + (unit.empty() ? "" : " " + unit);
-    };
-    if (is_text) {
-        if (!v.is_string()) return label + " must be text";
-        const auto n = static_cast<std::int64_t>(v.get<std::string>().size());
-        if (n < min || n > max) return error("'" + v.get<std::string>() + "'");
-        return std::nullopt;
+namespace {
+
+// A board setting's stored value as its register words (one, or a float32's two, high first).
+std::vector<std::uint16_t> words_of(const SettingSpec& sp, const json& v) {
+    if (sp.type == SettingType::real) {
+        const float f = static_cast<float>(v.get<double>());
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &f, sizeof bits);
+        return {static_cast<std::uint16_t>(bits >> 16), static_cast<std::uint16_t>(bits & 0xFFFF)};
     }
-    if (!v.is_number_integer()) return label + " must be a whole number, got " + v.dump();
-    const auto n = v.get<std::int64_t>();
-    const bool ok = !only.empty() ? std::find(only.begin(), only.end(), n) != only.end()
-                                  : (n >= min && n <= max) || std::find(allowed.begin(), allowed.end(), n) != allowed.end();
-    if (!ok) return error(std::to_string(n));
-    return std::nullopt;
+    if (v.is_boolean()) return {static_cast<std::uint16_t>(v.get<bool>() ? 1 : 0)};
+    return {static_cast<std::uint16_t>(v.get<std::int64_t>())};
 }
 
-SettingsSchema::SettingsSchema() {
-    SettingSpec port;
-    port.key = "modbus_tcp_port";
-    port.label = "Modbus TCP Port";
-    port.default_number = 502;
-    port.min = 2000;
-    port.max = 5999;
-    port.allowed = {502};
-    port.applies = Applies::service_restart;
-    port.services = "modbus_tcp";
-    port.source = "web manual 7.1.4: default 502, range 2000-5999";
-    specs_.push_back(port);
-
-    SettingSpec idle;
-    idle.key = "modbus_tcp_idle_timeout";
-    idle.label = "Modbus TCP Idle Timeout";
-    idle.default_number = 60;
-    idle.min = 5;
-    idle.max = 3600;
-    idle.unit = "s";
-    idle.applies = Applies::live;
-    idle.services = "modbus_tcp";
-    idle.source = "designed: connections idle this long are closed";
-    specs_.push_back(idle);
-
-    SettingSpec conns;
-    conns.key = "modbus_tcp_max_connections";
-    conns.label = "Modbus TCP Connections";
-    conns.default_number = 32;
-    conns.min = 1;
-    conns.max = 64;
-    conns.applies = Applies::live;
-    conns.services = "modbus_tcp";
-    conns.source = "designed: clients served at once; when all are taken the one idle longest makes room";
-    specs_.push_back(conns);
-
-    SettingSpec desc;
-    desc.key = "device_description";
-    desc.label = "Device Description";
-    desc.is_text = true;
-    desc.default_text = "AcuRev 2100";
-    desc.min = 0;
-    desc.max = 40;
-    desc.source = "web manual 6.6.1";
-    specs_.push_back(desc);
-
-    for (const auto& b : acurev::board_settings()) {
-        SettingSpec s;
-        s.key = b.key;
-        s.label = b.label;
-        s.default_number = b.default_value;
-        s.min = b.min;
-        s.max = b.max;
-        s.only.assign(b.allowed.begin(), b.allowed.end());
-        s.unit = b.unit;
-        s.applies = Applies::board;
-        s.services = "board";
-        s.source = b.source;
-        s.board_register = b.address;
-        specs_.push_back(s);
+json value_of(const SettingSpec& sp, const std::vector<std::uint16_t>& words) {
+    if (sp.type == SettingType::real) {
+        const std::uint32_t bits = (static_cast<std::uint32_t>(words.at(0)) << 16) | words.at(1);
+        float f = 0;
+        std::memcpy(&f, &bits, sizeof f);
+        return static_cast<double>(f);
     }
+    if (sp.type == SettingType::boolean) return words.at(0) != 0;
+    return words.at(0);
 }
 
-const SettingsSchema& SettingsSchema::instance() {
-    static const SettingsSchema s;
-    return s;
-}
-
-const SettingSpec* SettingsSchema::find(const std::string& key) const {
-    for (const auto& s : specs_)
-        if (s.key == key) return &s;
-    return nullptr;
-}
+}  // namespace
 
 Settings::Settings(hal::Storage& storage) : storage_(storage) {
-    for (const auto& s : SettingsSchema::instance().specs())
-        values_[s.key] = s.is_text ? nlohmann::json(s.default_text) : nlohmann::json(s.default_number);
-    const auto saved = storage_.read(file_name);
-    if (!saved) return;
-    const nlohmann::json doc = parse_json_input(*saved, std::string(file_name) + " in " + storage_.data_dir().string());
-    const int v = doc.value("schema_version", 0);
-    if (v > SettingsSchema::version)
-        throw std::runtime_error(std::string(file_name) + " has schema version " + std::to_string(v) + ", newer than this firmware's " +
-                                 std::to_string(SettingsSchema::version));
-    const auto errors = change(doc.value("values", nlohmann::json::object()));
-    if (!errors.empty()) throw std::runtime_error(std::string(file_name) + ": " + errors.front());
+    const auto& schema = SettingsSchema::instance();
+    for (const auto& sp : schema.specs()) values_[sp.key] = sp.default_value;
+    if (const auto saved = storage_.read(file_name)) {
+        const std::string where = std::string(file_name) + " in " + storage_.data_dir().string();
+        const json doc = parse_json_input(*saved, where);
+        if (!doc.is_object()) throw std::runtime_error(where + " must be a JSON object");
+        const int v = doc.value("schema_version", 0);
+        json saved_values;
+        try {
+            saved_values = SettingsSchema::migrate(doc.value("values", json::object()), v);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(where + ": " + e.what());
+        }
+        const auto errors = change(saved_values);
+        if (!errors.empty()) throw std::runtime_error(where + ": " + errors.front());
+    }
+    running_ = values_;
 }
 
-std::vector<std::string> Settings::change(const nlohmann::json& changes) {
+std::uint16_t Settings::board_word(std::uint16_t address, const json& normalised, const BoardRegisters& board) const {
+    const auto& schema = SettingsSchema::instance();
+    const auto* sp = schema.find_board(address);
+    if (sp && normalised.contains(sp->key)) return words_of(*sp, normalised[sp->key]).at(address - sp->board->address);
+    if (board)
+        if (auto v = board(address)) return *v;
+    if (sp) return words_of(*sp, values_[sp->key]).at(address - sp->board->address);
+    const auto* d = acurev::find_setting(address);
+    return d ? d->default_value : 0;
+}
+
+std::vector<std::string> Settings::validate(const json& changes, json& normalised, const BoardRegisters& board) const {
+    if (!changes.is_object()) return {"settings must be a JSON object of key: value"};
+    const auto& schema = SettingsSchema::instance();
     std::vector<std::string> errors;
-    if (!changes.is_object()) return {"settings must be a JSON object"};
-    for (const auto& [key, value] : changes.items()) {
-        const auto* spec = SettingsSchema::instance().find(key);
-        if (!spec) {
-            errors.push_back("unknown setting '" + key + "'");
+    normalised = json::object();
+    for (const auto& [key, v] : changes.items()) {
+        const auto* sp = schema.find(key);
+        if (!sp) {
+            errors.push_back("unknown setting '" + key + "' (docs/settings.md lists them)");
             continue;
         }
-        if (auto e = spec->check(value)) errors.push_back(*e);
+        json out;
+        if (auto e = sp->normalise(v, out))
+            errors.push_back(*e);
+        else
+            normalised[key] = out;
     }
     if (!errors.empty()) return errors;
-    for (const auto& [key, value] : changes.items()) values_[key] = value;
+    // Board rules over the whole change: the board map's checks with the change applied, so a
+    // cross-field rule (interval >= 2 x sub-interval) sees both sides as they would be.
+    const acurev::SettingLookup after = [&](std::uint16_t a) { return board_word(a, normalised, board); };
+    for (const auto& w : board_writes(normalised))
+        if (auto e = acurev::check_settings_write(w.address, w.values, after)) errors.push_back(*e);
+    return errors;
+}
+
+std::vector<BoardWrite> Settings::board_writes(const json& normalised) {
+    std::vector<BoardWrite> out;
+    for (const auto& [key, v] : normalised.items()) {
+        const auto* sp = SettingsSchema::instance().find(key);
+        if (sp && sp->board) out.push_back({sp->board->address, words_of(*sp, v)});
+    }
+    return out;
+}
+
+std::vector<std::string> Settings::change(const json& changes, const BoardRegisters& board) {
+    json normalised;
+    auto errors = validate(changes, normalised, board);
+    if (!errors.empty()) return errors;
+    for (const auto& [key, v] : normalised.items()) values_[key] = v;
     save();
     return {};
 }
 
+void Settings::follow_board(std::uint16_t address, const std::vector<std::uint16_t>& values) {
+    json changes = json::object();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto* sp = SettingsSchema::instance().find_board(static_cast<std::uint16_t>(address + i));
+        if (!sp || changes.contains(sp->key)) continue;
+        auto words = words_of(*sp, values_[sp->key]);
+        for (std::size_t w = 0; w < words.size(); ++w) {
+            const auto a = sp->board->address + w;
+            if (a >= address && a < address + values.size()) words[w] = values[a - address];
+        }
+        changes[sp->key] = value_of(*sp, words);
+    }
+    if (changes.empty()) return;
+    // The board accepted it; the copy takes it as it is (no second opinion on the board's own rules).
+    for (const auto& [key, v] : changes.items()) values_[key] = v;
+    save();
+}
+
+const json& Settings::value(const std::string& key) const {
+    if (!values_.contains(key)) throw std::invalid_argument("no setting '" + key + "'");
+    return values_[key];
+}
+
 std::int64_t Settings::number(const std::string& key) const {
-    if (!values_.contains(key) || !values_[key].is_number_integer()) throw std::invalid_argument("no number setting '" + key + "'");
-    return values_[key].get<std::int64_t>();
+    const auto& v = value(key);
+    if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+    if (!v.is_number_integer()) throw std::invalid_argument("setting '" + key + "' is not a whole number");
+    return v.get<std::int64_t>();
+}
+
+double Settings::real(const std::string& key) const {
+    const auto& v = value(key);
+    if (!v.is_number()) throw std::invalid_argument("setting '" + key + "' is not a number");
+    return v.get<double>();
 }
 
 std::string Settings::text(const std::string& key) const {
-    if (!values_.contains(key) || !values_[key].is_string()) throw std::invalid_argument("no text setting '" + key + "'");
-    return values_[key].get<std::string>();
+    const auto& v = value(key);
+    if (!v.is_string()) throw std::invalid_argument("setting '" + key + "' is not text");
+    return v.get<std::string>();
 }
 
-nlohmann::json Settings::to_json() const { return values_; }
+json Settings::export_json() const {
+    json values = json::object();
+    for (const auto& sp : SettingsSchema::instance().specs())
+        if (!sp.secret) values[sp.key] = values_[sp.key];
+    return {{"schema_version", SettingsSchema::version}, {"values", values}};
+}
+
+std::vector<std::string> Settings::import_json(const json& doc, const BoardRegisters& board) {
+    if (!doc.is_object() || !doc.contains("values")) return {"a settings file must be an object with \"schema_version\" and \"values\""};
+    json values;
+    try {
+        values = SettingsSchema::migrate(doc["values"], doc.value("schema_version", 0));
+    } catch (const std::exception& e) {
+        return {e.what()};
+    }
+    return change(values, board);
+}
+
+std::vector<std::string> Settings::pending_reboot() const {
+    std::vector<std::string> out;
+    for (const auto& sp : SettingsSchema::instance().specs())
+        if (sp.applies == Applies::reboot && values_[sp.key] != running_[sp.key]) out.push_back(sp.key);
+    return out;
+}
 
 void Settings::save() {
-    nlohmann::json doc{{"schema_version", SettingsSchema::version}, {"values", values_}};
+    const json doc{{"schema_version", SettingsSchema::version}, {"values", values_}};
     storage_.write_atomic(file_name, doc.dump(2) + "\n");
 }
 

@@ -1,69 +1,65 @@
 #pragma once
-// The one settings schema (ARCHITECTURE "Storage and configuration"): each key with its type,
-// default, range, unit, when it applies, the services it affects and where it comes from. Board
-// settings come from the board map's table (acurev::board_settings), so the ranges exist once.
-// Saved atomically in the data directory as versioned JSON; a save with any bad value is
-// refused whole, each error naming the field, the value and the allowed range.
+// The saved settings of the module and the board (ARCHITECTURE "Storage and configuration"):
+// versioned JSON in the data directory, written atomically; migrated step by step when an older
+// version is read. Every change goes through one validator: each value against its spec, board
+// settings against the board map with its cross-field rules (the board's registers as they are,
+// with the change applied); a change with any bad value is refused whole, each error naming the
+// field and its allowed range. The values the module runs with are kept apart: keys that apply on
+// reboot are pending until then.
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "hal/storage.hpp"
+#include "settings/settings_schema.hpp"
 
 namespace fw {
 
-enum class Applies { live, service_restart, reboot, board };
+// A board register as the board holds it now (the data model), when known.
+using BoardRegisters = std::function<std::optional<std::uint16_t>(std::uint16_t address)>;
 
-struct SettingSpec {
-    std::string key;
-    std::string label;
-    bool is_text = false;
-    std::int64_t default_number = 0;
-    std::string default_text;
-    std::int64_t min = 0, max = 0;              // numbers: range; text: length
-    std::vector<std::int64_t> allowed;          // numbers accepted besides [min, max] (e.g. Modbus port 502)
-    std::vector<std::int64_t> only;             // when not empty, the only numbers accepted
-    std::string unit;
-    Applies applies = Applies::live;
-    std::string services;
-    std::string source;
-    std::optional<std::uint16_t> board_register;
-
-    std::string range_text() const;
-    std::optional<std::string> check(const nlohmann::json& value) const;
-};
-
-class SettingsSchema {
-public:
-    static constexpr int version = 1;
-    static const SettingsSchema& instance();
-    const std::vector<SettingSpec>& specs() const { return specs_; }
-    const SettingSpec* find(const std::string& key) const;
-
-private:
-    SettingsSchema();
-    std::vector<SettingSpec> specs_;
+struct BoardWrite {
+    std::uint16_t address;
+    std::vector<std::uint16_t> values;
 };
 
 class Settings {
 public:
     static constexpr const char* file_name = "settings.json";
-    explicit Settings(hal::Storage& storage);  // loads the saved file, or the defaults
+    explicit Settings(hal::Storage& storage);  // loads (and migrates) the saved file, or the defaults
 
-    // Validates every change first; applies and saves only when all are good. Returns the errors.
-    std::vector<std::string> change(const nlohmann::json& changes);
-    std::int64_t number(const std::string& key) const;
+    // Checks `changes` ({key: value}) as a whole; on success `normalised` holds the values as stored.
+    std::vector<std::string> validate(const nlohmann::json& changes, nlohmann::json& normalised, const BoardRegisters& board = {}) const;
+    // Validates, then saves: all or nothing. Returns the errors.
+    std::vector<std::string> change(const nlohmann::json& changes, const BoardRegisters& board = {});
+    // The register writes that bring the board to the board settings among `normalised` changes.
+    static std::vector<BoardWrite> board_writes(const nlohmann::json& normalised);
+    // Board registers written (acknowledged by the board): the saved copy follows them.
+    void follow_board(std::uint16_t address, const std::vector<std::uint16_t>& values);
+
+    const nlohmann::json& value(const std::string& key) const;  // throws std::invalid_argument for an unknown key
+    std::int64_t number(const std::string& key) const;           // integers, choices (their code), booleans (0/1)
+    double real(const std::string& key) const;
     std::string text(const std::string& key) const;
-    nlohmann::json to_json() const;
+    nlohmann::json to_json() const { return values_; }
+
+    // The whole set for a backup, secrets left out; import migrates and applies it like any change.
+    nlohmann::json export_json() const;
+    std::vector<std::string> import_json(const nlohmann::json& doc, const BoardRegisters& board = {});
+    // Keys saved with a new value that take effect at the next module reboot.
+    std::vector<std::string> pending_reboot() const;
 
 private:
+    std::uint16_t board_word(std::uint16_t address, const nlohmann::json& normalised, const BoardRegisters& board) const;
     void save();
     hal::Storage& storage_;
     nlohmann::json values_;
+    nlohmann::json running_;  // as at boot, for the keys that apply on reboot
 };
 
 }  // namespace fw

@@ -115,11 +115,11 @@ TEST_CASE("gateway: the connection limit is a setting applied live") {
     for (int i = 0; i < 6; ++i) held.push_back(connect(client_io, "127.0.0.1", rig.modbus_tcp_port()));
     rig.io().poll();
     REQUIRE(rig.firmware().modbus_tcp().server().open_connections() == 6);
-    CHECK(rig.firmware().change_settings({{"modbus_tcp_max_connections", 4}}).empty());
+    CHECK(rig.firmware().change_settings({{"network.modbus_tcp_max_connections", 4}}).empty());
     CHECK(rig.firmware().modbus_tcp().server().open_connections() == 4);
     CHECK_FALSE(open_on_server(*held[0]));  // the longest idle went first
     CHECK(open_on_server(*held[5]));
-    const auto errors = rig.firmware().change_settings({{"modbus_tcp_max_connections", 0}});
+    const auto errors = rig.firmware().change_settings({{"network.modbus_tcp_max_connections", 0}});
     REQUIRE(errors.size() == 1);
     CHECK(errors[0] == "Modbus TCP Connections 0 is out of range: 1-64");
 }

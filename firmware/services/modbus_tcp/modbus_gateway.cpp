@@ -2,6 +2,7 @@
 
 #include "acurev/board_map.hpp"
 #include "model/data_model.hpp"
+#include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "settings/settings.hpp"
 
 namespace fw {
@@ -16,13 +17,13 @@ ModbusGateway::ModbusGateway(ServiceContext& context) : context_(context) {
 
 ModbusGateway::~ModbusGateway() { stop(); }
 
-std::uint16_t ModbusGateway::device_port() const { return static_cast<std::uint16_t>(context_.settings.number("modbus_tcp_port")); }
+std::uint16_t ModbusGateway::device_port() const { return static_cast<std::uint16_t>(context_.settings.number(modbus_tcp_settings::port)); }
 
 ModbusTcpOptions ModbusGateway::options() const {
     ModbusTcpOptions o;
     o.port = context_.hal.network.host_port(device_port());
-    o.idle_timeout = std::chrono::seconds(context_.settings.number("modbus_tcp_idle_timeout"));
-    o.max_connections = static_cast<std::size_t>(context_.settings.number("modbus_tcp_max_connections"));
+    o.idle_timeout = std::chrono::seconds(context_.settings.number(modbus_tcp_settings::idle_timeout));
+    o.max_connections = static_cast<std::size_t>(context_.settings.number(modbus_tcp_settings::max_connections));
     return o;
 }
 
@@ -40,9 +41,9 @@ Health ModbusGateway::health() const {
 
 Reconfigured ModbusGateway::reconfigure(const std::vector<std::string>& keys) {
     for (const auto& k : keys) {
-        if (k == "modbus_tcp_idle_timeout")
+        if (k == modbus_tcp_settings::idle_timeout)
             server_->set_idle_timeout(std::chrono::seconds(context_.settings.number(k)));
-        else if (k == "modbus_tcp_max_connections")
+        else if (k == modbus_tcp_settings::max_connections)
             server_->set_max_connections(static_cast<std::size_t>(context_.settings.number(k)));
         else
             return Reconfigured::restart_service;  // the port: listen anew

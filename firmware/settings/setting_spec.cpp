@@ -1,0 +1,109 @@
+#include "settings/setting_spec.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "acurev/board_map.hpp"
+
+namespace fw {
+
+namespace {
+std::string number_text(double v) {
+    std::ostringstream o;
+    o << v;
+    return o.str();
+}
+}  // namespace
+
+const char* to_string(Applies a) {
+    switch (a) {
+        case Applies::live: return "live";
+        case Applies::service_restart: return "service restart";
+        case Applies::reboot: return "reboot";
+        case Applies::meter: return "meter";
+    }
+    return "?";
+}
+
+std::string SettingSpec::range_text() const {
+    switch (type) {
+        case SettingType::text: return "text of " + number_text(min) + "-" + number_text(max) + " characters";
+        case SettingType::boolean: return "true or false";
+        case SettingType::choice: {
+            std::string t;
+            for (const auto& [code, name] : choices) t += (t.empty() ? "" : ", ") + name + " (" + std::to_string(code) + ")";
+            return t;
+        }
+        case SettingType::real: return number_text(min) + " to " + number_text(max);
+        case SettingType::integer: break;
+    }
+    if (board) return board->range_text();
+    std::string t;
+    for (auto a : allowed) t += std::to_string(a) + " or ";
+    return t + number_text(min) + "-" + number_text(max);
+}
+
+std::string SettingSpec::manual_text() const {
+    std::string d = default_value.is_string() ? default_value.get<std::string>() : default_value.dump();
+    if (type == SettingType::choice)
+        for (const auto& [code, name] : choices)
+            if (default_value == code) d = name;
+    if (type == SettingType::integer && !board)
+        return "Default: " + d + ", Range: " + number_text(min) + " - " + number_text(max);
+    return "Default: " + d + ", Allowed: " + range_text();
+}
+
+std::optional<std::string> SettingSpec::normalise(const nlohmann::json& v, nlohmann::json& out) const {
+    auto refuse = [&](const std::string& shown) {
+        return label + " " + shown + " is out of range: " + range_text() + (unit.empty() ? "" : " " + unit);
+    };
+    switch (type) {
+        case SettingType::text: {
+            if (!v.is_string()) return label + " must be text, got " + v.dump();
+            const auto n = static_cast<double>(v.get<std::string>().size());
+            if (n < min || n > max) return refuse("'" + v.get<std::string>() + "'");
+            out = v;
+            return std::nullopt;
+        }
+        case SettingType::boolean:
+            if (v.is_boolean()) {
+                out = v;
+                return std::nullopt;
+            }
+            if (v.is_number_integer() && (v == 0 || v == 1)) {
+                out = v == 1;
+                return std::nullopt;
+            }
+            return label + " must be true or false, got " + v.dump();
+        case SettingType::choice:
+            for (const auto& [code, name] : choices)
+                if ((v.is_string() && v.get<std::string>() == name) || (v.is_number_integer() && v.get<std::int64_t>() == code)) {
+                    out = code;
+                    return std::nullopt;
+                }
+            return refuse(v.dump());
+        case SettingType::real: {
+            if (!v.is_number()) return label + " must be a number, got " + v.dump();
+            const double d = v.get<double>();
+            // float32 on the board: what it would hold is what is checked.
+            const double held = board ? static_cast<double>(static_cast<float>(d)) : d;
+            if (!std::isfinite(held) || held < min || held > max) return refuse(number_text(d));
+            out = held;
+            return std::nullopt;
+        }
+        case SettingType::integer: break;
+    }
+    if (!v.is_number_integer()) return label + " must be a whole number, got " + v.dump();
+    const auto n = v.get<std::int64_t>();
+    bool ok = false;
+    if (board)
+        ok = n >= 0 && n <= 0xFFFF && board->accepts(static_cast<std::uint16_t>(n));
+    else
+        ok = (n >= min && n <= max) || std::find(allowed.begin(), allowed.end(), n) != allowed.end();
+    if (!ok) return refuse(std::to_string(n));
+    out = n;
+    return std::nullopt;
+}
+
+}  // namespace fw
