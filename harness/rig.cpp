@@ -67,8 +67,8 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     if (!restarted_)
         changes = {{"rs485.address", config_.rs485_address}, {"rs485.baud", config_.rs485_baud}, {"rs485.parity", config_.rs485_parity}};
     if (config_.modbus_port) changes["network.modbus_tcp_port"] = *config_.modbus_port;
-    const auto errors = settings.change(changes);
-    if (!errors.empty()) throw ConfigError(errors.front());
+    for (const auto& [k, v] : config_.settings.items()) changes[k] = v;
+    apply_start_settings(settings, changes);
     firmware_options_ = firmware_options;
     firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options_);
 }
@@ -86,6 +86,24 @@ Rig::~Rig() {
     if (own_data_dir_) {
         std::error_code ec;
         std::filesystem::remove_all(data_dir_, ec);
+    }
+}
+
+void Rig::apply_start_settings(fw::Settings& settings, const nlohmann::json& changes) {
+    const fw::BoardRegisters board = [this](std::uint16_t a) -> std::optional<std::uint16_t> { return board_->setting(a); };
+    nlohmann::json normalised;
+    const auto errors = settings.validate(changes, normalised, board);
+    if (!errors.empty()) throw ConfigError(errors.front());
+    nlohmann::json module = nlohmann::json::object();
+    for (const auto& [k, v] : normalised.items())
+        if (!fw::SettingsSchema::instance().find(k)->board) module[k] = v;
+    if (const auto e = settings.change(module); !e.empty()) throw ConfigError(e.front());
+    // Board settings go into the board (it checks them against its map again and keeps them);
+    // the module's saved copy follows as it would after a write over RS-485.
+    for (const auto& w : fw::Settings::board_writes(normalised)) {
+        if (const auto e = board_->write_registers(w.address, w.values))
+            throw ConfigError("the board refused register " + std::to_string(w.address) + ": " + modbus::to_string(*e));
+        settings.follow_board(w.address, w.values);
     }
 }
 

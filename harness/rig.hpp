@@ -83,6 +83,7 @@ public:
 
 private:
     bool restore_board_memory();
+    void apply_start_settings(fw::Settings& settings, const nlohmann::json& changes);
     RigConfig config_;
     boost::asio::io_context io_;
     hal::EventScheduler scheduler_;

@@ -96,8 +96,13 @@ const char* wiring_name(std::uint16_t code) { return code < 6 ? wiring_names[cod
 
 RigConfig parse_config(const json& doc) {
     only_fields(doc, "", {"seed", "fidelity", "start_time", "frequency", "ct_type", "wiring", "rated_voltage", "voltage",
-                          "voltages", "channels", "rs485", "$comment"});
+                          "voltages", "channels", "rs485", "settings", "$comment"});
     RigConfig c;
+    if (doc.contains("settings")) {
+        // Any module or board setting (docs/settings.md), checked when the rig is built.
+        if (!doc["settings"].is_object()) fail("settings", "must be an object of setting key: value (docs/settings.md)");
+        c.settings = doc["settings"];
+    }
     if (doc.contains("seed")) {
         if (!doc["seed"].is_number_unsigned()) fail("seed", "must be a whole number >= 0, got " + doc["seed"].dump());
         c.seed = doc["seed"].get<std::uint64_t>();
@@ -191,6 +196,17 @@ RigConfig parse_config(const json& doc) {
     const auto parity = choice(rs, "parity", "rs485", "none", {"even", "odd", "none2", "none"});
     c.rs485_parity = parity == "even" ? 0 : parity == "odd" ? 1 : parity == "none2" ? 2 : 3;
     return c;
+}
+
+nlohmann::json setting_from_text(const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigError("--set " + assignment + ": expected KEY=VALUE, e.g. --set meter.ct_ratio_1=200");
+    const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+    // true/false, numbers as numbers; anything else (a choice's label, text) as a string.
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded() || value.is_object() || value.is_array() || value.is_null()) value = text;
+    return {{key, value}};
 }
 
 RigConfig load_config_file(const std::string& path) {

@@ -43,6 +43,9 @@ struct RigConfig {
     // The wall clock, for how long the meter was off between two runs on one data directory
     // (the board clock runs on meanwhile). None: runs free, no time passes while off.
     const hal::Clock* wall_clock = nullptr;
+    // Module and board settings set at start ({"meter.ct_ratio_1": 200}): validated like any
+    // write; board settings are written to the board, which keeps them.
+    nlohmann::json settings = nlohmann::json::object();
 };
 
 struct ConfigError : std::runtime_error {
@@ -52,6 +55,8 @@ struct ConfigError : std::runtime_error {
 // Throws ConfigError("config field 'channels[2].pf' = 1.5 is out of range: 0-1").
 RigConfig parse_config(const nlohmann::json& doc);
 RigConfig load_config_file(const std::string& path);
+// `--set KEY=VALUE` as a settings change: {"KEY": value} with true/false and numbers typed.
+nlohmann::json setting_from_text(const std::string& assignment);
 // The config's name of a wiring code of register 0x0888 ("3LN" for 1).
 const char* wiring_name(std::uint16_t code);
 

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/address_v4.hpp>
 
 #include "linux/realtime_pacer.hpp"
 #include "linux/tty_serial_port.hpp"
@@ -25,6 +26,7 @@ struct RunOptions {
     std::string config_file;
     std::string data_dir;
     std::string bind = "127.0.0.1";
+    std::string eth2;
     int modbus_port = -1;
     std::uint64_t seed = 0;
     bool seed_given = false;
@@ -33,6 +35,7 @@ struct RunOptions {
     bool pty = false;
     double duration_s = 0;
     std::string dump_file;
+    std::vector<std::string> set;
 };
 
 int run(const RunOptions& o) {
@@ -42,8 +45,17 @@ int run(const RunOptions& o) {
     config.bind_address = o.bind;
     config.data_dir = o.data_dir;
     if (o.modbus_port >= 0) config.modbus_port = static_cast<std::uint16_t>(o.modbus_port);
-    if (o.bind.rfind("127.", 0) != 0)
-        throw harness::ConfigError("--bind " + o.bind + " is not allowed: the simulator serves on 127.0.0.0/8 only");
+    for (const auto& s : o.set) config.settings.update(harness::setting_from_text(s));
+    config.eth2_address = o.eth2;
+    for (const auto& [flag, address] : {std::pair{"--bind", o.bind}, std::pair{"--eth2", o.eth2}}) {
+        if (address.empty()) continue;
+        boost::system::error_code ec;
+        boost::asio::ip::make_address_v4(address, ec);
+        if (ec) throw harness::ConfigError(std::string(flag) + " " + address + " is not an IPv4 address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)");
+        if (address.rfind("127.", 0) != 0)
+            std::cerr << "acurev-sim: note: " << flag << " " << address
+                      << " makes the simulated meter reachable from the network, not only from this machine\n";
+    }
 
     hal::linux_backend::WallClock wall;
     config.wall_clock = &wall;
@@ -99,7 +111,8 @@ int main(int argc, char** argv) {
     auto* run_cmd = app.add_subcommand("run", "run the simulated meter");
     run_cmd->add_option("--config", o.config_file, "JSON config: loads, wiring, CT type, seed (see README)")->check(CLI::ExistingFile);
     run_cmd->add_option("--data-dir", o.data_dir, "the device's data directory (default: a temporary one)");
-    run_cmd->add_option("--bind", o.bind, "address services bind to (127.0.0.0/8)");
+    run_cmd->add_option("--bind", o.bind, "where eth1's services listen (default 127.0.0.1; 0.0.0.0 = every interface, on purpose)");
+    run_cmd->add_option("--eth2", o.eth2, "where eth2's services listen (e.g. 127.0.0.2; default: eth2 serves nothing)");
     run_cmd->add_option("--modbus-port", o.modbus_port, "Modbus TCP device port: 502 or 2000-5999 (502 maps to 10502 when not root)");
     auto* seed = run_cmd->add_option("--seed", o.seed, "seed of every random process (noise, bus faults)");
     run_cmd->add_option("--speed", o.speed, "virtual seconds per wall second; 0 = as fast as possible (needs --duration)")
@@ -108,6 +121,7 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--pty", o.pty, "also put the board on a pseudo-terminal for external RTU masters");
     run_cmd->add_option("--duration", o.duration_s, "stop after this many virtual seconds")->check(CLI::PositiveNumber);
     run_cmd->add_option("--dump", o.dump_file, "write the register dump here when stopping");
+    run_cmd->add_option("--set", o.set, "KEY=VALUE: any module or board setting at start (docs/settings.md); repeatable");
     CLI11_PARSE(app, argc, argv);
     o.seed_given = seed->count() > 0;
     if (o.speed == 0 && o.duration_s <= 0) {
