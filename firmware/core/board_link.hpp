@@ -29,6 +29,7 @@ public:
     // in-process client gets its answer.
     int pending() const { return pending_; }
     const Poller& poller() const { return *poller_; }
+    void on_cycle_end(std::function<void()> f) { poller_->on_cycle_end(std::move(f)); }
     const RtuMaster& master() const { return *master_; }
 
 private:

@@ -9,7 +9,8 @@ namespace fw {
 Firmware::Firmware(hal::Hal& hal, boost::asio::io_context& io, FirmwareOptions options)
     : hal_(hal), settings_(hal.storage), model_(options.stale_after) {
     link_ = std::make_unique<BoardLink>(hal_, model_, settings_, options.poller, options.rtu);
-    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, io, model_, settings_, *link_}, options.services);
+    link_->on_cycle_end([this] { hub_.end_of_cycle(hal_.scheduler.now()); });
+    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, io, model_, hub_, settings_, *link_}, options.services);
 }
 
 Firmware::~Firmware() { stop(); }

@@ -10,6 +10,7 @@
 
 #include "core/board_link.hpp"
 #include "hal/hal.hpp"
+#include "hub/data_hub.hpp"
 #include "model/data_model.hpp"
 #include "services/modbus_tcp/modbus_gateway.hpp"
 #include "services/service_host.hpp"
@@ -38,6 +39,7 @@ public:
     std::vector<std::string> change_settings(const nlohmann::json& changes);
 
     DataModel& model() { return model_; }
+    DataHub& hub() { return hub_; }
     const Poller& poller() const { return link_->poller(); }
     const RtuMaster& rtu_master() const { return link_->master(); }
     Settings& settings() { return settings_; }
@@ -51,6 +53,7 @@ private:
     hal::Hal& hal_;
     Settings settings_;
     DataModel model_;
+    DataHub hub_{model_};
     std::unique_ptr<BoardLink> link_;
     std::unique_ptr<ServiceHost> host_;
 };

@@ -94,4 +94,15 @@ Reading DataModel::reading(const Parameter& p, hal::Time now) const {
     return r;
 }
 
+std::optional<hal::Time> DataModel::oldest_read(const acurev::Block& b) const {
+    const auto* img = image_for(b.start, b.count);
+    if (!img) return std::nullopt;
+    std::optional<hal::Time> oldest;
+    for (const auto& t : img->read_at) {
+        if (!t) return std::nullopt;
+        oldest = oldest ? std::min(*oldest, *t) : *t;
+    }
+    return oldest;
+}
+
 }  // namespace fw

@@ -40,6 +40,8 @@ public:
     const std::array<bool, acurev::discrete_input_count>& inputs() const { return inputs_; }
     Reading reading(const Parameter& p, hal::Time now) const;
     hal::Duration stale_after() const { return stale_after_; }
+    // The oldest read of any register of `b` (blocks are read in chunks); none before all are read.
+    std::optional<hal::Time> oldest_read(const acurev::Block& b) const;
 
 private:
     struct BlockImage {

@@ -157,6 +157,7 @@ void Poller::end_cycle() {
     stats_.current_interval = interval_;
     const hal::Time next = std::max(scheduler_.now(), cycle_start_ + interval_);
     timer_ = scheduler_.at(next, [this] { begin_cycle(); });
+    if (cycle_end_) cycle_end_();
 }
 
 void Poller::write_registers(std::uint16_t address, std::vector<std::uint16_t> values, WriteDone done) {

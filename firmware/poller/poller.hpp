@@ -36,6 +36,8 @@ public:
     using WriteDone = std::function<void(const TransactionResult&)>;
     void write_registers(std::uint16_t address, std::vector<std::uint16_t> values, WriteDone done);
     void write_coil(std::uint16_t address, bool on, WriteDone done);
+    // Told at the end of every poll cycle (the data hub publishes then).
+    void on_cycle_end(std::function<void()> f) { cycle_end_ = std::move(f); }
 
     struct Stats {
         std::uint64_t cycles = 0, reads_ok = 0, reads_failed = 0;
@@ -76,6 +78,7 @@ private:
     hal::Duration interval_;
     std::optional<hal::TimerId> timer_;
     Stats stats_;
+    std::function<void()> cycle_end_;
 };
 
 }  // namespace fw

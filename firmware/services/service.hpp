@@ -15,6 +15,7 @@
 namespace fw {
 
 class BoardLink;
+class DataHub;
 class DataModel;
 class Settings;
 
@@ -28,6 +29,7 @@ struct ServiceContext {
     hal::Hal& hal;
     boost::asio::io_context& io;  // the firmware's loop
     DataModel& model;             // the board's registers as last polled, with quality
+    DataHub& hub;                 // snapshots per group at the end of each poll cycle: subscribe, never poll
     Settings& settings;           // read with the service's own keys
     BoardLink& board;             // writes forwarded to the board
 };
