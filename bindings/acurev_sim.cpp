@@ -120,6 +120,44 @@ public:
         on ? rig_->board().power_on() : rig_->board().power_off();
     }
 
+    void set_link(const std::string& interface, bool up) {
+        check_open();
+        Paused p(*this);
+        try {
+            rig_->network().set_link(interface, up);
+        } catch (const std::invalid_argument& e) {
+            throw py::value_error(e.what());
+        }
+    }
+
+    void set_disk_full(bool full) {
+        check_open();
+        Paused p(*this);
+        rig_->storage().set_disk_full(full);
+    }
+
+    void cut_power_in_next_write(std::size_t bytes) {
+        check_open();
+        Paused p(*this);
+        rig_->storage().cut_power_in_next_write(bytes);
+    }
+
+    py::object change_settings(const py::dict& changes) {
+        check_open();
+        Paused p(*this);
+        const auto errors = rig_->firmware().change_settings(to_json(changes));
+        py::list out;
+        for (const auto& e : errors) out.append(e);
+        return std::move(out);
+    }
+
+    py::object settings() {
+        check_open();
+        Paused p(*this);
+        const py::module_ json = py::module_::import("json");
+        return json.attr("loads")(rig_->firmware().settings().to_json().dump());
+    }
+
     void set_faults(double corrupt_byte_rate, double drop_frame_rate, double added_delay_ms, double dribble_rate, bool disconnected) {
         check_open();
         auto check = [](const char* name, double v) {
@@ -212,6 +250,14 @@ PYBIND11_MODULE(acurev_sim, m) {
         .def("set_faults", &PyRig::set_faults, py::arg("corrupt_byte_rate") = 0.0, py::arg("drop_frame_rate") = 0.0,
              py::arg("added_delay_ms") = 0.0, py::arg("dribble_rate") = 0.0, py::arg("disconnected") = false,
              "Sets the RS-485 bus fault knobs; call with no arguments to clear them.")
+        .def("set_link", &PyRig::set_link, py::arg("interface"), py::arg("up"),
+             "Pulls (False) or puts back (True) the cable of eth1, eth2 or wlan: its listeners and connections close.")
+        .def("set_disk_full", &PyRig::set_disk_full, py::arg("full"), "The data directory's disk is full (writes fail) or not.")
+        .def("cut_power_in_next_write", &PyRig::cut_power_in_next_write, py::arg("bytes"),
+             "The next write to the data directory stops after `bytes` bytes, as if the supply went.")
+        .def("change_settings", &PyRig::change_settings, py::arg("changes"),
+             "Changes settings as the web API will ({key: value}, docs/settings.md): [] or the errors; nothing changes on an error.")
+        .def("settings", &PyRig::settings, "The module's saved settings: {key: value}.")
         .def("snapshot", &PyRig::snapshot, "Takes the control faces: loads and waveforms, bus faults, DI, relays, power, clock.")
         .def("restore", &PyRig::restore, py::arg("snapshot"), "Puts the control faces back as they were at snapshot().")
         .def_property_readonly("now", &PyRig::now, "Simulated time, seconds since the Unix epoch.")

@@ -43,7 +43,8 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     board_ = std::make_unique<sim::meter::VirtualBoard>(scheduler_, *world_, bc);
     board_->attach(bus_->attach("board"));
 
-    storage_ = std::make_unique<hal::FileStorage>(data_dir_);
+    storage_ = std::make_unique<hal::sim::SimStorage>(data_dir_);
+    board_memory_ = std::make_unique<hal::FileStorage>(data_dir_);
     std::map<std::string, std::string> listen{{"eth1", config_.bind_address}};
     if (!config_.eth2_address.empty()) listen["eth2"] = config_.eth2_address;
     network_ = std::make_unique<hal::sim::SimNetwork>(listen);
@@ -108,7 +109,7 @@ void Rig::apply_start_settings(fw::Settings& settings, const nlohmann::json& cha
 }
 
 bool Rig::restore_board_memory() {
-    const auto saved = storage_->read(board_memory_file);
+    const auto saved = board_memory_->read(board_memory_file);
     if (!saved) return false;
     const std::string where = (data_dir_ / board_memory_file).string();
     if (saved->size() < sizeof(std::int64_t)) throw ConfigError(where + " is truncated; move it away to start with a new board memory");
@@ -128,7 +129,7 @@ void Rig::save_board_memory() {
     const std::int64_t wall = config_.wall_clock ? config_.wall_clock->now().count() : 0;
     std::string bytes(sizeof wall, '\0');
     std::memcpy(bytes.data(), &wall, sizeof wall);
-    storage_->write_atomic(board_memory_file, bytes + board_->save_memory());
+    board_memory_->write_atomic(board_memory_file, bytes + board_->save_memory());
 }
 
 void Rig::set_load(const nlohmann::json& load) {

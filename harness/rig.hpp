@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "bus/virtual_bus.hpp"
@@ -16,6 +17,7 @@
 #include "meter/virtual_board.hpp"
 #include "rig_config.hpp"
 #include "sim/sim_network.hpp"
+#include "sim/sim_storage.hpp"
 #include "sim/sim_system.hpp"
 #include "waveform/waveform.hpp"
 
@@ -51,6 +53,7 @@ public:
     fw::Firmware& firmware() { return *firmware_; }
     hal::EventScheduler& scheduler() { return scheduler_; }
     hal::sim::SimNetwork& network() { return *network_; }
+    hal::sim::SimStorage& storage() { return *storage_; }
     boost::asio::io_context& io() { return io_; }
     const RigConfig& config() const { return config_; }
     std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().server().port(); }
@@ -86,13 +89,18 @@ private:
     void apply_start_settings(fw::Settings& settings, const nlohmann::json& changes);
     RigConfig config_;
     boost::asio::io_context io_;
+    // Keeps the loop from stopping when, for a moment, nothing waits on it (every listener closed by
+    // a link knob): a stopped io_context would serve nothing until restarted.
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
     hal::EventScheduler scheduler_;
     std::filesystem::path data_dir_;
     bool own_data_dir_ = false;
     std::unique_ptr<sim::WaveformGenerator> world_;
     std::unique_ptr<sim::bus::VirtualBus> bus_;
     std::unique_ptr<sim::meter::VirtualBoard> board_;
-    std::unique_ptr<hal::FileStorage> storage_;
+    std::unique_ptr<hal::sim::SimStorage> storage_;
+    // The board's own memory is not the module's disk: the disk knobs do not reach it.
+    std::unique_ptr<hal::FileStorage> board_memory_;
     std::unique_ptr<hal::sim::SimNetwork> network_;
     std::unique_ptr<hal::sim::SimSystem> system_;
     std::unique_ptr<hal::Hal> hal_;

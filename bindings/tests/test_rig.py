@@ -159,3 +159,32 @@ def test_energy_tou_and_power_quality_keys_in_readings():
         # 40 s at 230 V x 40 A x 0.5 = 4.6 kW: the kvarh register holds |Q| (7.97 kvar) x 40 s = 0.0885 kvarh -> 0.0
         assert r["EQ001_IMP_kvarh"]["quality"] == "fresh" and r["EQ001_IMP_kvarh"]["value"] == 0.0
         assert r["EP_IMP_MONTH_kWh"]["quality"] == "fresh"
+
+
+def test_link_disk_and_power_cut_knobs():
+    with acurev_sim.Rig(ONE_LOAD) as rig:
+        rig.advance(3)
+        c = tcp(rig)
+        assert not c.read_holding_registers(0x2000, 2, slave=1).isError()
+        rig.set_link("eth1", False)
+        c.close()
+        c = ModbusTcpClient("127.0.0.1", port=rig.modbus_port, timeout=1)
+        assert not c.connect()  # eth1's listener is closed
+        rig.set_link("eth1", True)
+        c = tcp(rig)
+        assert not c.read_holding_registers(0x2000, 2, slave=1).isError()
+        c.close()
+        with pytest.raises(ValueError, match="unknown network interface 'eth9'"):
+            rig.set_link("eth9", False)
+
+        rig.set_disk_full(True)
+        errors = rig.change_settings({"device.description": "full"})
+        assert len(errors) == 1 and "No space left on device" in errors[0]
+        rig.set_disk_full(False)
+        rig.cut_power_in_next_write(10)
+        errors = rig.change_settings({"device.description": "cut"})
+        assert len(errors) == 1 and "power cut while writing settings.json" in errors[0]
+        assert rig.settings()["device.description"] == "AcuRev 2100"
+        assert rig.change_settings({"device.description": "Panel 3", "network.modbus_tcp_idle_timeout": 30}) == []
+        assert rig.settings()["device.description"] == "Panel 3"
+        assert rig.change_settings({"meter.ct_ratio_1": 1}) == ["CT Ratio 1 1 is out of range: 5-50000 A"]

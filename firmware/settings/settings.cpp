@@ -107,8 +107,11 @@ std::vector<std::string> Settings::change(const json& changes, const BoardRegist
     json normalised;
     auto errors = validate(changes, normalised, board);
     if (!errors.empty()) return errors;
-    for (const auto& [key, v] : normalised.items()) values_[key] = v;
-    save();
+    json next = values_;
+    for (const auto& [key, v] : normalised.items()) next[key] = v;
+    // Saved first: a full disk or a cut leaves the old file whole and the running values as they were.
+    if (auto e = save(next)) return {*e};
+    values_ = std::move(next);
     return {};
 }
 
@@ -126,8 +129,9 @@ void Settings::follow_board(std::uint16_t address, const std::vector<std::uint16
     }
     if (changes.empty()) return;
     // The board accepted it; the copy takes it as it is (no second opinion on the board's own rules).
-    for (const auto& [key, v] : changes.items()) values_[key] = v;
-    save();
+    json next = values_;
+    for (const auto& [key, v] : changes.items()) next[key] = v;
+    if (!save(next)) values_ = std::move(next);
 }
 
 const json& Settings::value(const std::string& key) const {
@@ -179,9 +183,14 @@ std::vector<std::string> Settings::pending_reboot() const {
     return out;
 }
 
-void Settings::save() {
-    const json doc{{"schema_version", SettingsSchema::version}, {"values", values_}};
-    storage_.write_atomic(file_name, doc.dump(2) + "\n");
+std::optional<std::string> Settings::save(const json& values) {
+    const json doc{{"schema_version", SettingsSchema::version}, {"values", values}};
+    try {
+        storage_.write_atomic(file_name, doc.dump(2) + "\n");
+    } catch (const hal::StorageError& e) {
+        return std::string("the settings could not be saved, nothing was changed: ") + e.what();
+    }
+    return std::nullopt;
 }
 
 }  // namespace fw

@@ -56,7 +56,7 @@ public:
 
 private:
     std::uint16_t board_word(std::uint16_t address, const nlohmann::json& normalised, const BoardRegisters& board) const;
-    void save();
+    std::optional<std::string> save(const nlohmann::json& values);  // the error, when it did not reach the disk
     hal::Storage& storage_;
     nlohmann::json values_;
     nlohmann::json running_;  // as at boot, for the keys that apply on reboot

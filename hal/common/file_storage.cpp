@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,8 +13,23 @@
 namespace hal {
 
 namespace {
-std::runtime_error io_error(const std::string& what, const std::filesystem::path& p) {
-    return std::runtime_error(what + " " + p.string() + ": " + std::strerror(errno));
+StorageError io_error(const std::string& what, const std::filesystem::path& p) {
+    const int e = errno;
+    return StorageError(what + " " + p.string() + ": " + std::strerror(e), e == ENOSPC || e == EDQUOT);
+}
+
+// Writes all of `content` to `fd`, then fsyncs it.
+void write_all(int fd, const std::string& content, const std::filesystem::path& p) {
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw io_error("cannot write", p);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) throw io_error("cannot fsync", p);
 }
 
 void check_name(const std::string& name) {
@@ -41,19 +57,12 @@ void FileStorage::write_atomic(const std::string& name, const std::string& conte
     const auto tmp_path = dir_ / ("." + name + ".tmp");
     const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw io_error("cannot create", tmp_path);
-    std::size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            ::close(fd);
-            throw io_error("cannot write", tmp_path);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
+    try {
+        write_all(fd, content, tmp_path);
+    } catch (...) {
         ::close(fd);
-        throw io_error("cannot fsync", tmp_path);
+        ::unlink(tmp_path.c_str());  // the old file stays whole
+        throw;
     }
     ::close(fd);
     if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) throw io_error("cannot rename onto", final_path);
@@ -64,5 +73,38 @@ void FileStorage::write_atomic(const std::string& name, const std::string& conte
         ::close(dfd);
     }
 }
+
+void FileStorage::append(const std::string& name, const std::string& content) {
+    check_name(name);
+    const auto path = dir_ / name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw io_error("cannot open", path);
+    try {
+        write_all(fd, content, path);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
+}
+
+std::vector<std::string> FileStorage::list() const {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+        const auto n = e.path().filename().string();
+        if (e.is_regular_file() && !n.starts_with(".")) out.push_back(n);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void FileStorage::remove(const std::string& name) {
+    check_name(name);
+    std::error_code ec;
+    std::filesystem::remove(dir_ / name, ec);
+    if (ec) throw StorageError("cannot remove " + (dir_ / name).string() + ": " + ec.message(), false);
+}
+
+std::uint64_t FileStorage::free_space() const { return std::filesystem::space(dir_).available; }
 
 }  // namespace hal

@@ -10,6 +10,10 @@ public:
     std::filesystem::path data_dir() const override { return dir_; }
     std::optional<std::string> read(const std::string& name) const override;
     void write_atomic(const std::string& name, const std::string& content) override;
+    void append(const std::string& name, const std::string& content) override;
+    std::vector<std::string> list() const override;
+    void remove(const std::string& name) override;
+    std::uint64_t free_space() const override;
 
 private:
     std::filesystem::path dir_;

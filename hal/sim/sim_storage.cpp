@@ -1,0 +1,34 @@
+#include "sim/sim_storage.hpp"
+
+#include <fstream>
+
+namespace hal::sim {
+
+void SimStorage::refuse_when_full(const std::string& name) const {
+    if (full_) throw StorageError("cannot write " + (data_dir() / name).string() + ": No space left on device (simulated full disk)", true);
+}
+
+void SimStorage::write_atomic(const std::string& name, const std::string& content) {
+    refuse_when_full(name);
+    if (cut_after_) {
+        const auto n = std::min(*cut_after_, content.size());
+        cut_after_.reset();
+        std::ofstream tmp(data_dir() / ("." + name + ".tmp"), std::ios::binary | std::ios::trunc);
+        tmp.write(content.data(), static_cast<std::streamsize>(n));
+        throw PowerCut("power cut while writing " + name + " (" + std::to_string(n) + " of " + std::to_string(content.size()) + " bytes)");
+    }
+    files_.write_atomic(name, content);
+}
+
+void SimStorage::append(const std::string& name, const std::string& content) {
+    refuse_when_full(name);
+    if (cut_after_) {
+        const auto n = std::min(*cut_after_, content.size());
+        cut_after_.reset();
+        files_.append(name, content.substr(0, n));
+        throw PowerCut("power cut while appending to " + name + " (" + std::to_string(n) + " of " + std::to_string(content.size()) + " bytes)");
+    }
+    files_.append(name, content);
+}
+
+}  // namespace hal::sim

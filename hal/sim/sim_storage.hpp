@@ -1,0 +1,39 @@
+#pragma once
+// The data directory of a simulated unit: a FileStorage with two fault knobs on its control face,
+// a full disk and a power cut in the middle of the next write.
+#include "common/file_storage.hpp"
+
+namespace hal::sim {
+
+class PowerCut : public StorageError {
+public:
+    explicit PowerCut(const std::string& what) : StorageError(what, false) {}
+};
+
+class SimStorage final : public Storage {
+public:
+    explicit SimStorage(std::filesystem::path dir) : files_(std::move(dir)) {}
+    std::filesystem::path data_dir() const override { return files_.data_dir(); }
+    std::optional<std::string> read(const std::string& name) const override { return files_.read(name); }
+    void write_atomic(const std::string& name, const std::string& content) override;
+    void append(const std::string& name, const std::string& content) override;
+    std::vector<std::string> list() const override { return files_.list(); }
+    void remove(const std::string& name) override { files_.remove(name); }
+    std::uint64_t free_space() const override { return full_ ? 0 : files_.free_space(); }
+
+    // Control face.
+    void set_disk_full(bool full) { full_ = full; }
+    bool disk_full() const { return full_; }
+    // The next write stops after `bytes` of its content have reached the disk, as the supply goes:
+    // an atomic replace leaves its partial temporary file and the old file; an append, a torn tail.
+    void cut_power_in_next_write(std::size_t bytes) { cut_after_ = bytes; }
+    bool power_cut_pending() const { return cut_after_.has_value(); }
+
+private:
+    void refuse_when_full(const std::string& name) const;
+    FileStorage files_;
+    bool full_ = false;
+    std::optional<std::size_t> cut_after_;
+};
+
+}  // namespace hal::sim
