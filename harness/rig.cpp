@@ -56,7 +56,9 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     id.mac_wlan = "02:00:00:00:00:03";
     system_ = std::make_unique<hal::sim::SimSystem>(id);
     auto& module_port = bus_->attach("module");
-    hal_ = std::make_unique<hal::Hal>(hal::Hal{scheduler_, module_port, *network_, *storage_, *system_});
+    device_clock_ = std::make_unique<hal::OffsetDeviceClock>(scheduler_);
+    workers_ = std::make_unique<hal::ThreadWorkerPool>(io_, 2);
+    hal_ = std::make_unique<hal::Hal>(hal::Hal{io_, scheduler_, *device_clock_, module_port, *network_, *storage_, *system_, *workers_});
 
     restarted_ = restore_board_memory();
     if (!own_data_dir_) board_->on_memory_written([this] { save_board_memory(); });
@@ -71,7 +73,7 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     for (const auto& [k, v] : config_.settings.items()) changes[k] = v;
     apply_start_settings(settings, changes);
     firmware_options_ = firmware_options;
-    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options_);
+    firmware_ = std::make_unique<fw::Firmware>(*hal_, firmware_options_);
 }
 
 Rig::~Rig() {
@@ -156,28 +158,36 @@ void Rig::reboot_module() {
     io_.poll();  // closed sockets finish their handlers before the old firmware goes
     io_.restart();  // the loop stopped when it ran out of work; the new firmware brings more
     firmware_.reset();
-    firmware_ = std::make_unique<fw::Firmware>(*hal_, io_, firmware_options_);
+    firmware_ = std::make_unique<fw::Firmware>(*hal_, firmware_options_);
     if (started_) firmware_->start();
+}
+
+void Rig::settle() {
+    // Worker jobs take no virtual time: each one finished and its `done` ran before the next timer.
+    do {
+        workers_->wait_for_jobs();
+        io_.poll();
+    } while (workers_->in_flight() > 0);
 }
 
 void Rig::advance(hal::Duration d) {
     const hal::Time target = scheduler_.now() + d;
-    io_.poll();
-    while (scheduler_.run_next(target)) io_.poll();
+    settle();
+    while (scheduler_.run_next(target)) settle();
     scheduler_.set_now(target);
-    io_.poll();
+    settle();
 }
 
 bool Rig::run_until(const std::function<bool()>& done, hal::Duration timeout) {
     const hal::Time limit = scheduler_.now() + timeout;
-    io_.poll();
+    settle();
     if (done()) return true;
     while (scheduler_.run_next(limit)) {
-        io_.poll();
+        settle();
         if (done()) return true;
     }
     scheduler_.set_now(limit);
-    io_.poll();
+    settle();
     return done();
 }
 

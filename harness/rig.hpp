@@ -13,6 +13,7 @@
 #include "bus/virtual_bus.hpp"
 #include "common/event_scheduler.hpp"
 #include "common/file_storage.hpp"
+#include "common/thread_worker_pool.hpp"
 #include "core/firmware.hpp"
 #include "meter/virtual_board.hpp"
 #include "rig_config.hpp"
@@ -54,6 +55,8 @@ public:
     hal::EventScheduler& scheduler() { return scheduler_; }
     hal::sim::SimNetwork& network() { return *network_; }
     hal::sim::SimStorage& storage() { return *storage_; }
+    hal::DeviceClock& device_clock() { return *device_clock_; }
+    hal::ThreadWorkerPool& workers() { return *workers_; }
     boost::asio::io_context& io() { return io_; }
     const RigConfig& config() const { return config_; }
     std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().server().port(); }
@@ -86,6 +89,7 @@ public:
 
 private:
     bool restore_board_memory();
+    void settle();
     void apply_start_settings(fw::Settings& settings, const nlohmann::json& changes);
     RigConfig config_;
     boost::asio::io_context io_;
@@ -103,6 +107,8 @@ private:
     std::unique_ptr<hal::FileStorage> board_memory_;
     std::unique_ptr<hal::sim::SimNetwork> network_;
     std::unique_ptr<hal::sim::SimSystem> system_;
+    std::unique_ptr<hal::OffsetDeviceClock> device_clock_;
+    std::unique_ptr<hal::ThreadWorkerPool> workers_;
     std::unique_ptr<hal::Hal> hal_;
     std::unique_ptr<fw::Firmware> firmware_;
     fw::FirmwareOptions firmware_options_;

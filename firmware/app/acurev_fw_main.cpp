@@ -10,6 +10,7 @@
 #include "acurev/board_map.hpp"
 #include "common/event_scheduler.hpp"
 #include "common/file_storage.hpp"
+#include "common/thread_worker_pool.hpp"
 #include "core/firmware.hpp"
 #include "linux/linux_platform.hpp"
 #include "linux/realtime_pacer.hpp"
@@ -53,11 +54,13 @@ int main(int argc, char** argv) {
         id.module_serial = "EHM26110001-W";
         hal::linux_backend::LinuxSystem system(id);
         system.on_reboot_request([](const std::string&) { stop_requested = true; });
-        hal::Hal hal{scheduler, port, network, storage, system};
+        hal::OffsetDeviceClock clock(wall);  // the unit's RTC: the system clock, set by NTP or the clock page
+        hal::ThreadWorkerPool workers(io, 2);
+        hal::Hal hal{io, scheduler, clock, port, network, storage, system, workers};
         fw::FirmwareOptions options;
         options.rtu.loose_timing = true;
         options.rtu.response_timeout = std::chrono::milliseconds(200);  // real UARTs and USB adapters add latency
-        fw::Firmware firmware(hal, io, options);
+        fw::Firmware firmware(hal, options);
         firmware.start();
         std::cout << "ready\n" << fw::endpoint_table(firmware.services()) << "  rs485        "
                   << endpoint.path << " " << endpoint.config.describe() << (port.rs485_mode() ? " (RS-485 mode)" : "") << std::endl;

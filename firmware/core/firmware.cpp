@@ -6,11 +6,11 @@
 
 namespace fw {
 
-Firmware::Firmware(hal::Hal& hal, boost::asio::io_context& io, FirmwareOptions options)
+Firmware::Firmware(hal::Hal& hal, FirmwareOptions options)
     : hal_(hal), settings_(hal.storage), model_(options.stale_after) {
     link_ = std::make_unique<BoardLink>(hal_, model_, settings_, options.poller, options.rtu);
     link_->on_cycle_end([this] { hub_.end_of_cycle(hal_.scheduler.now()); });
-    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, io, model_, hub_, settings_, *link_}, options.services);
+    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, model_, hub_, settings_, *link_}, options.services);
 }
 
 Firmware::~Firmware() { stop(); }

@@ -28,7 +28,7 @@ struct FirmwareOptions {
 
 class Firmware final {
 public:
-    Firmware(hal::Hal& hal, boost::asio::io_context& io, FirmwareOptions options = {});
+    explicit Firmware(hal::Hal& hal, FirmwareOptions options = {});
     ~Firmware();
 
     void start();  // the board link, then every service (a service that cannot start is retried)

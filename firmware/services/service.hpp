@@ -26,8 +26,7 @@ struct Health {
 
 // What a service is given; it reaches the world through nothing else.
 struct ServiceContext {
-    hal::Hal& hal;
-    boost::asio::io_context& io;  // the firmware's loop
+    hal::Hal& hal;  // the loop (hal.io), timers, the device clock, storage, network, workers
     DataModel& model;             // the board's registers as last polled, with quality
     DataHub& hub;                 // snapshots per group at the end of each poll cycle: subscribe, never poll
     Settings& settings;           // read with the service's own keys

@@ -53,3 +53,22 @@ TEST_CASE("data hub: real-time every cycle, energy every fifth, values typed thr
     CHECK(realtime.back().quality == fw::Quality::fresh);
     CHECK(realtime.back().time > realtime[before].time);
 }
+
+TEST_CASE("worker jobs take no virtual time: each one's `done` runs before the next timer, the same in every run") {
+    auto rig_ptr = harness::started_rig(5751);
+    auto& rig = *rig_ptr;
+    std::vector<std::pair<int, hal::Time>> log;
+    const hal::Time t0 = rig.now();
+    for (int i = 0; i < 5; ++i)
+        rig.scheduler().at(t0 + std::chrono::milliseconds(100 * (i + 1)), [&rig, &log, i] {
+            rig.workers().submit([] { volatile long x = 0; for (long k = 0; k < 200000; ++k) x = x + k; },
+                                 [&rig, &log, i] { log.emplace_back(i, rig.now()); });
+        });
+    rig.scheduler().at(t0 + 550ms, [&log] { CHECK(log.size() == 5); });
+    rig.advance(1s);
+    REQUIRE(log.size() == 5);
+    for (int i = 0; i < 5; ++i) {
+        CHECK(log[static_cast<std::size_t>(i)].first == i);
+        CHECK(log[static_cast<std::size_t>(i)].second == t0 + std::chrono::milliseconds(100 * (i + 1)));  // at its submit instant
+    }
+}

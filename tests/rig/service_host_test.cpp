@@ -22,7 +22,7 @@ public:
     ListenerService(fw::ServiceContext& c, std::uint16_t port) : context_(c), port_(port) {}
     void start() override {
         const auto address = context_.hal.network.listen_addresses().at(0).address;
-        auto a = std::make_unique<tcp::acceptor>(context_.io);
+        auto a = std::make_unique<tcp::acceptor>(context_.hal.io);
         boost::system::error_code ec;
         const tcp::endpoint e(asio::ip::make_address(address), port_);
         a->open(e.protocol(), ec);

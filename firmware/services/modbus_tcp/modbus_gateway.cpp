@@ -12,7 +12,7 @@ using modbus::Exception;
 using modbus::Function;
 
 ModbusGateway::ModbusGateway(ServiceContext& context) : context_(context) {
-    server_ = std::make_unique<ModbusTcpServer>(context_.io, context_.hal.scheduler, context_.hal.network, *this, options());
+    server_ = std::make_unique<ModbusTcpServer>(context_.hal.io, context_.hal.scheduler, context_.hal.network, *this, options());
 }
 
 ModbusGateway::~ModbusGateway() { stop(); }
