@@ -18,7 +18,8 @@
 namespace harness {
 
 struct ClientEndpoint {
-    std::string rtu_path;  // empty: Modbus TCP to the module on 127.0.0.1
+    std::string rtu_path;  // empty: Modbus TCP to the module
+    std::string tcp_address = "127.0.0.1";  // eth1's listen address in a rig
 };
 
 template <typename Fn>
@@ -27,7 +28,7 @@ auto with_client(harness::Rig& rig, const ClientEndpoint& endpoint, Fn fn) -> de
     const int port = rtu ? 0 : rig.modbus_tcp_port();
     const int unit = rig.config().rs485_address;
     auto job = std::async(std::launch::async, [endpoint, rtu, port, unit, fn] {
-        modbus_t* ctx = rtu ? modbus_new_rtu(endpoint.rtu_path.c_str(), 19200, 'N', 8, 1) : modbus_new_tcp("127.0.0.1", port);
+        modbus_t* ctx = rtu ? modbus_new_rtu(endpoint.rtu_path.c_str(), 19200, 'N', 8, 1) : modbus_new_tcp(endpoint.tcp_address.c_str(), port);
         if (!ctx) throw std::runtime_error("cannot make a libmodbus context");
         modbus_set_slave(ctx, unit);
         modbus_set_response_timeout(ctx, 5, 0);

@@ -96,8 +96,18 @@ const char* wiring_name(std::uint16_t code) { return code < 6 ? wiring_names[cod
 
 RigConfig parse_config(const json& doc) {
     only_fields(doc, "", {"seed", "fidelity", "start_time", "frequency", "ct_type", "wiring", "rated_voltage", "voltage",
-                          "voltages", "channels", "rs485", "settings", "$comment"});
+                          "voltages", "channels", "rs485", "settings", "network", "$comment"});
     RigConfig c;
+    if (doc.contains("network")) {
+        // Where each interface's services listen (127.0.0.0/8 in tests): {"eth2": "127.0.0.2"}.
+        only_fields(doc["network"], "network", {"eth1", "eth2"});
+        for (const char* n : {"eth1", "eth2"})
+            if (doc["network"].contains(n)) {
+                const auto& v = doc["network"][n];
+                if (!v.is_string()) fail(std::string("network.") + n, "must be an IPv4 address such as \"127.0.0.2\"");
+                (std::string(n) == "eth1" ? c.bind_address : c.eth2_address) = v.get<std::string>();
+            }
+    }
     if (doc.contains("settings")) {
         // Any module or board setting (docs/settings.md), checked when the rig is built.
         if (!doc["settings"].is_object()) fail("settings", "must be an object of setting key: value (docs/settings.md)");

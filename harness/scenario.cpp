@@ -36,6 +36,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& step_schema
         {"fault", {"corrupt_byte_rate", "drop_frame_rate", "added_delay_ms", "dribble_rate", "disconnected", "clear"}},
         {"power", {"!on"}},
         {"module_reboot", {}},
+        {"link", {"!interface", "!up"}},
+        {"connect", {"!interface", "!expect"}},
+        {"disk", {"full", "cut_next_write_after"}},
+        {"settings", {"!change", "expect_error"}},
+        {"setting", {"!key", "!expect"}},
         {"clock_set", {"!year", "!month", "!day", "!hour", "!minute", "!second"}},
         {"read", {"!address", "count", "type", "function", "expect", "tolerance", "tolerance_source", "expect_exception"}},
         {"write", {"!address", "!values", "type", "expect_exception"}},
@@ -96,6 +101,9 @@ Step parse_step(const json& j, const std::string& path, const std::string& file)
     }
     if (kind == "wait_until" && args["quality"] != "fresh" && args["quality"] != "stale")
         bad(file, path + ".wait_until.quality", "must be fresh or stale");
+    if (kind == "connect" && args["expect"] != "served" && args["expect"] != "refused")
+        bad(file, path + ".connect.expect", "must be served or refused");
+    if (kind == "settings" && !args["change"].is_object()) bad(file, path + ".settings.change", "must be an object of setting key: value");
     if (kind == "accuracy") {
         const auto q = args["quantity"];
         if (q != "P" && q != "I" && q != "V") bad(file, path + ".accuracy.quantity", "must be P, I or V");
@@ -198,6 +206,22 @@ private:
             a["on"].get<bool>() ? rig_.board().power_on() : rig_.board().power_off();
         } else if (k == "module_reboot") {
             rig_.reboot_module();
+        } else if (k == "link") {
+            rig_.network().set_link(a["interface"].get<std::string>(), a["up"].get<bool>());
+        } else if (k == "connect") {
+            connect(a);
+        } else if (k == "disk") {
+            if (a.contains("full")) rig_.storage().set_disk_full(a["full"].get<bool>());
+            if (a.contains("cut_next_write_after")) rig_.storage().cut_power_in_next_write(a["cut_next_write_after"].get<std::size_t>());
+        } else if (k == "settings") {
+            const auto errors = rig_.firmware().change_settings(a["change"]);
+            const std::string want = a.value("expect_error", "");
+            if (want.empty() && !errors.empty()) fail("the settings change was refused: " + errors.front());
+            if (!want.empty() && (errors.empty() || errors.front().find(want) == std::string::npos))
+                fail("expected the settings change to be refused with '" + want + "', got " + (errors.empty() ? "success" : errors.front()));
+        } else if (k == "setting") {
+            const auto& got = rig_.firmware().settings().value(a["key"].get<std::string>());
+            if (got != a["expect"]) fail("setting " + a["key"].get<std::string>() + " is " + got.dump() + ", expected " + a["expect"].dump());
         } else if (k == "clock_set") {
             std::vector<std::uint16_t> regs;
             for (const char* f : {"year", "month", "day", "hour", "minute", "second"}) regs.push_back(a[f].get<std::uint16_t>());
@@ -444,6 +468,26 @@ private:
     const Step* step_ = nullptr;
     double start_board_s_ = 0;  // the board clock when the scenario started
     ClientEndpoint endpoint_;
+
+    // A Modbus TCP client on one interface's address: served (a read of the frequency answers) or refused.
+    void connect(const json& a) {
+        const auto name = a["interface"].get<std::string>();
+        const auto address = rig_.network().interface(name).listen_address;
+        if (address.empty()) fail("interface " + name + " has no listen address in this rig (rig.network." + name + ")");
+        ClientEndpoint on{"", address};
+        bool served = false;
+        try {
+            served = with_client(rig_, on, [](modbus_t* m) {
+                std::uint16_t r[2];
+                return modbus_read_registers(m, 0x2000, 2, r) == 2;
+            });
+        } catch (const std::runtime_error&) {
+            served = false;  // the connection was refused
+        }
+        const bool want = a["expect"] == "served";
+        if (served != want) fail("Modbus TCP on " + name + " (" + address + ") was " + (served ? "served" : "refused") + ", expected " +
+                                 a["expect"].get<std::string>());
+    }
 };
 
 }  // namespace
