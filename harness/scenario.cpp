@@ -131,8 +131,8 @@ struct Failure : std::runtime_error {
 
 class Runner {
 public:
-    Runner(const Scenario& s, Rig& rig, ScenarioResult& result, ClientEndpoint endpoint)
-        : s_(s), rig_(rig), result_(result), endpoint_(std::move(endpoint)) {}
+    Runner(const Scenario& s, Rig& rig, ScenarioResult& result, ClientEndpoint endpoint, RtuTransport* rtu)
+        : s_(s), rig_(rig), result_(result), endpoint_(std::move(endpoint)), rtu_(rtu) {}
 
     void run() {
         start_board_s_ = hal::to_seconds(rig_.board().board_time());
@@ -187,9 +187,9 @@ private:
                 rig_.advance(half);
             }
         } else if (k == "relay") {
-            const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
-                return exception_of(modbus_write_bit(m, a["index"].get<int>() - 1, a["on"].get<bool>() ? 1 : 0));
-            });
+            const int code = exchange({modbus::Function::write_single_coil, static_cast<std::uint16_t>(a["index"].get<int>() - 1), 1, {},
+                                       {a["on"].get<bool>()}})
+                                 .code;
             const int want = a.value("expect_exception", 0);
             if (code != want)
                 fail("FC05 on RO" + std::to_string(a["index"].get<int>()) + ": expected exception " + std::to_string(want) + ", got " +
@@ -225,8 +225,8 @@ private:
         } else if (k == "clock_set") {
             std::vector<std::uint16_t> regs;
             for (const char* f : {"year", "month", "day", "hour", "minute", "second"}) regs.push_back(a[f].get<std::uint16_t>());
-            const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) { return modbus_write_registers(m, 0x0180, 6, regs.data()); });
-            if (rc != 6) fail("FC16 to the clock registers failed: " + std::string(modbus_strerror(errno)));
+            const int rc = exchange({modbus::Function::write_multiple_registers, 0x0180, 6, regs, {}}).code;
+            if (rc != 0) fail("FC16 to the clock registers failed: code " + std::to_string(rc));
         } else if (k == "read") {
             read(a);
         } else if (k == "read_key") {
@@ -251,9 +251,9 @@ private:
                     values.push_back(v.get<std::uint16_t>());
                 }
             }
-            const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
-                return exception_of(modbus_write_registers(m, a["address"].get<int>(), static_cast<int>(values.size()), values.data()));
-            });
+            const int code = exchange({modbus::Function::write_multiple_registers, a["address"].get<std::uint16_t>(),
+                                       static_cast<std::uint16_t>(values.size()), values, {}})
+                                 .code;
             const int want = a.value("expect_exception", 0);
             if (code != want) fail("FC16 at " + std::to_string(a["address"].get<int>()) + ": expected exception " + std::to_string(want) + ", got " + std::to_string(code));
         } else if (k == "reading") {
@@ -286,28 +286,10 @@ private:
         const int count = a.value("count", type == "uint16" ? 1 : 2);
         std::vector<std::uint16_t> regs(static_cast<std::size_t>(std::max(count, 1)));
         std::vector<std::uint8_t> bits(static_cast<std::size_t>(std::max(count, 1)));
-        const int code = with_client(rig_, endpoint_, [&](modbus_t* m) {
-            int rc = 0;
-            if (fn == 1) rc = modbus_read_bits(m, address, count, bits.data());
-            else if (fn == 2) rc = modbus_read_input_bits(m, address, count, bits.data());
-            else if (fn == 4) rc = modbus_read_input_registers(m, address, count, regs.data());
-            else {
-                // Raw, so counts libmodbus itself refuses (over 125) still reach the server.
-                const std::uint8_t req[] = {static_cast<std::uint8_t>(rig_.config().rs485_address), 0x03,
-                                            static_cast<std::uint8_t>(address >> 8), static_cast<std::uint8_t>(address & 0xFF),
-                                            static_cast<std::uint8_t>(count >> 8), static_cast<std::uint8_t>(count & 0xFF)};
-                std::uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
-                if (modbus_send_raw_request(m, req, sizeof req) < 0) return -1;
-                const int n = modbus_receive_confirmation(m, rsp);
-                if (n <= 0) return -1;
-                const int h = modbus_get_header_length(m);  // 7 over TCP (MBAP), 1 over RTU (address)
-                if (rsp[h] & 0x80) return static_cast<int>(rsp[h + 1]);
-                for (int i = 0; i < count && h + 3 + 2 * i < n; ++i)
-                    regs[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>((rsp[h + 2 + 2 * i] << 8) | rsp[h + 3 + 2 * i]);
-                return 0;
-            }
-            return exception_of(rc);
-        });
+        const auto r = exchange({static_cast<modbus::Function>(fn), static_cast<std::uint16_t>(address), static_cast<std::uint16_t>(count), {}, {}});
+        const int code = r.code;
+        for (std::size_t i = 0; i < r.registers.size() && i < regs.size(); ++i) regs[i] = r.registers[i];
+        for (std::size_t i = 0; i < r.bits.size() && i < bits.size(); ++i) bits[i] = r.bits[i];
         const int want = a.value("expect_exception", 0);
         if (code != want)
             fail("FC" + std::to_string(fn) + " at " + std::to_string(address) + " x" + std::to_string(count) + ": expected exception " +
@@ -321,10 +303,55 @@ private:
         check_value(v, a, "register " + std::to_string(address));
     }
 
+    // One request through the step's client: in-process on the virtual bus (rtu-bus), or libmodbus
+    // over TCP or the pty. FC03 goes raw, so counts libmodbus itself refuses (over 125) still reach the server.
+    ClientReply exchange(const modbus::Request& q) {
+        if (rtu_ && rtu_->kind() == RtuTransport::Kind::bus) return rtu_->exchange(q);
+        return with_client(rig_, endpoint_, [&](modbus_t* m) {
+            ClientReply out;
+            std::vector<std::uint8_t> bits(std::max<std::size_t>(q.count, 1));
+            out.registers.assign(std::max<std::size_t>(q.count, 1), 0);
+            int rc = 0;
+            switch (q.function) {
+                case modbus::Function::read_coils: rc = modbus_read_bits(m, q.address, q.count, bits.data()); break;
+                case modbus::Function::read_discrete_inputs: rc = modbus_read_input_bits(m, q.address, q.count, bits.data()); break;
+                case modbus::Function::read_input_registers: rc = modbus_read_input_registers(m, q.address, q.count, out.registers.data()); break;
+                case modbus::Function::write_single_coil: rc = modbus_write_bit(m, q.address, q.bits.at(0) ? 1 : 0); break;
+                case modbus::Function::write_multiple_registers:
+                    rc = modbus_write_registers(m, q.address, static_cast<int>(q.registers.size()), q.registers.data());
+                    break;
+                case modbus::Function::read_holding_registers: {
+                    const std::uint8_t req[] = {static_cast<std::uint8_t>(rig_.config().rs485_address), 0x03,
+                                                static_cast<std::uint8_t>(q.address >> 8), static_cast<std::uint8_t>(q.address & 0xFF),
+                                                static_cast<std::uint8_t>(q.count >> 8), static_cast<std::uint8_t>(q.count & 0xFF)};
+                    std::uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+                    if (modbus_send_raw_request(m, req, sizeof req) < 0 || (rc = modbus_receive_confirmation(m, rsp)) <= 0) {
+                        out.code = exception_of(-1);
+                        return out;
+                    }
+                    const int h = modbus_get_header_length(m);  // 7 over TCP (MBAP), 1 over RTU (address)
+                    if (rsp[h] & 0x80) {
+                        out.code = rsp[h + 1];
+                        return out;
+                    }
+                    for (int i = 0; i < q.count && h + 3 + 2 * i < rc; ++i)
+                        out.registers[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>((rsp[h + 2 + 2 * i] << 8) | rsp[h + 3 + 2 * i]);
+                    return out;
+                }
+                default: throw std::logic_error("scenario client: function " + std::to_string(static_cast<int>(q.function)) + " not used");
+            }
+            out.code = exception_of(rc);
+            out.bits.assign(bits.begin(), bits.begin() + q.count);
+            return out;
+        });
+    }
+
     // FC03 of `count` registers at `address` through the step's client; the exception code (0 = none).
     int read_registers(int address, int count, std::vector<std::uint16_t>& regs) {
-        regs.assign(static_cast<std::size_t>(count), 0);
-        return with_client(rig_, endpoint_, [&](modbus_t* m) { return exception_of(modbus_read_registers(m, address, count, regs.data())); });
+        const auto r = exchange({modbus::Function::read_holding_registers, static_cast<std::uint16_t>(address), static_cast<std::uint16_t>(count), {}, {}});
+        regs = r.registers;
+        regs.resize(static_cast<std::size_t>(count), 0);
+        return r.code;
     }
 
     // A catalogue parameter read through Modbus TCP at its register, with its type and scale.
@@ -396,9 +423,9 @@ private:
             std::vector<std::uint16_t> ctl(acurev::blocks::event_window.count);
             modbus::put_u32(ctl, 0, first);
             ctl[2] = static_cast<std::uint16_t>(ev::max_window);
-            const int wc = with_client(rig_, endpoint_, [&](modbus_t* m) {
-                return exception_of(modbus_write_registers(m, acurev::blocks::event_window.start, static_cast<int>(ctl.size()), ctl.data()));
-            });
+            const int wc = exchange({modbus::Function::write_multiple_registers, acurev::blocks::event_window.start,
+                                     static_cast<std::uint16_t>(ctl.size()), ctl, {}})
+                               .code;
             if (wc) fail("event window write: exception " + std::to_string(wc));
             rig_.advance(std::chrono::seconds(2));  // the module reads a new window at once
             std::vector<std::uint16_t> w;
@@ -430,9 +457,8 @@ private:
         const int ch = a["channel"].get<int>();
         const std::string q = a["quantity"].get<std::string>();
         const int address = q == "V" ? 0x2002 : 0x2100 + 12 * (ch - 1) + (q == "P" ? 2 : 0);
-        std::vector<std::uint16_t> regs(2);
-        const int rc = with_client(rig_, endpoint_, [&](modbus_t* m) { return modbus_read_registers(m, address, 2, regs.data()); });
-        if (rc != 2) fail("reading register " + std::to_string(address) + " failed");
+        std::vector<std::uint16_t> regs;
+        if (const int rc = read_registers(address, 2, regs)) fail("reading register " + std::to_string(address) + " failed: code " + std::to_string(rc));
         double measured = modbus::get_float(regs, 0);
         double truth = 0;
         const auto ev = sim::meter::wiring_layout(rig_.config().wiring).element[static_cast<std::size_t>(ch - 1)];
@@ -468,6 +494,7 @@ private:
     const Step* step_ = nullptr;
     double start_board_s_ = 0;  // the board clock when the scenario started
     ClientEndpoint endpoint_;
+    RtuTransport* rtu_;
 
     // A Modbus TCP client on one interface's address: served (a read of the frequency answers) or refused.
     void connect(const json& a) {
@@ -588,11 +615,11 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& transport, std
             rig.start();
         } else {
             rtu = std::make_unique<RtuTransport>(rig, transport == "rtu-bus" ? RtuTransport::Kind::bus : RtuTransport::Kind::pty);
-            endpoint.rtu_path = rtu->path();
+            if (transport == "rtu-pty") endpoint.rtu_path = rtu->path();
         }
         const auto start = rig.now();
         try {
-            Runner(s, rig, result, endpoint).run();
+            Runner(s, rig, result, endpoint, rtu.get()).run();
             result.passed = true;
         } catch (const Failure& f) {
             result.failure = f.what();

@@ -17,6 +17,22 @@ def ids(out):
     return sorted(l.split()[1] for l in out.splitlines() if l.startswith(("PASS", "FAIL")))
 
 
+def test_rtu_bus_runs_are_on_the_virtual_clock_only_rtu_pty_times_differ(tmp_path):
+    import re
+    conformance = os.path.join(SCENARIOS, "conformance", "modbus")
+    junit = []
+    for run in ("a", "b"):
+        r = harness(conformance, "--seed", "5", "--jobs", "2", "--junit", str(tmp_path / (run + ".xml")))
+        assert r.returncode == 0, r.stdout + r.stderr
+        junit.append((tmp_path / (run + ".xml")).read_text())
+    assert "[rtu-bus]" in junit[0] and "[rtu-pty]" in junit[0]
+    # Each rtu-pty entry says its time follows the wall clock; with those times blanked the two are the same.
+    pty = re.compile(r'(name="[^"]*\[rtu-pty\]"[^>]*time=")[0-9.]+(")')
+    assert len(pty.findall(junit[0])) >= 10
+    assert junit[0].count("wall-clock dependent") == len(pty.findall(junit[0]))
+    assert pty.sub(r"\1-\2", junit[0]) == pty.sub(r"\1-\2", junit[1])
+
+
 def test_same_seed_gives_byte_identical_junit_and_reports(tmp_path):
     for run in ("a", "b"):
         r = harness(os.path.join(SCENARIOS, "accuracy"), os.path.join(SCENARIOS, "faults", "bus_cut_stale_0x0B_recover.json"),
