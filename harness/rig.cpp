@@ -31,39 +31,22 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
         data_dir_ = config_.data_dir;
     }
     world_ = std::make_unique<sim::WaveformGenerator>(config_.seed);
-    world_->set_frequency(config_.frequency, config_.start_time);
-    for (int p = 0; p < 3; ++p) world_->set_voltage(p, config_.voltages[static_cast<std::size_t>(p)]);
-    for (int ch = 0; ch < 18; ++ch) world_->set_current(ch, config_.channels[static_cast<std::size_t>(ch)].wave);
-
+    configure_world(*world_, config_);
     bus_ = std::make_unique<sim::bus::VirtualBus>(scheduler_, config_.seed ^ 0x5EEDB05ULL);
-    sim::meter::BoardConfig bc;
-    bc.nominal_frequency = config_.frequency < 55 ? 50.0 : 60.0;
-    bc.fidelity = config_.fidelity;
-    bc.settings = board_settings_of(config_);
-    board_ = std::make_unique<sim::meter::VirtualBoard>(scheduler_, *world_, bc);
+    board_ = std::make_unique<sim::meter::VirtualBoard>(scheduler_, *world_, board_config_of(config_));
     board_->attach(bus_->attach("board"));
 
-    storage_ = std::make_unique<hal::sim::SimStorage>(data_dir_);
+    hal::sim::SimEndpoints endpoints;
+    endpoints.listen = {{"eth1", config_.bind_address}};
+    if (!config_.eth2_address.empty()) endpoints.listen["eth2"] = config_.eth2_address;
+    endpoints.data_dir = data_dir_.string();
+    endpoints.identity = {"EHM26110001-W", "EHM26110001", "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"};
+    sim_hal_ = std::make_unique<hal::sim::SimHal>(io_, scheduler_, bus_->attach("module"), endpoints);
     board_memory_ = std::make_unique<hal::FileStorage>(data_dir_);
-    std::map<std::string, std::string> listen{{"eth1", config_.bind_address}};
-    if (!config_.eth2_address.empty()) listen["eth2"] = config_.eth2_address;
-    network_ = std::make_unique<hal::sim::SimNetwork>(listen);
-    hal::Identity id;
-    id.module_serial = "EHM26110001-W";
-    id.meter_serial = "EHM26110001";
-    id.mac_eth1 = "02:00:00:00:00:01";
-    id.mac_eth2 = "02:00:00:00:00:02";
-    id.mac_wlan = "02:00:00:00:00:03";
-    system_ = std::make_unique<hal::sim::SimSystem>(id);
-    auto& module_port = bus_->attach("module");
-    device_clock_ = std::make_unique<hal::OffsetDeviceClock>(scheduler_);
-    workers_ = std::make_unique<hal::ThreadWorkerPool>(io_, 2);
-    hal_ = std::make_unique<hal::Hal>(hal::Hal{io_, scheduler_, *device_clock_, module_port, *network_, *storage_, *system_, *workers_});
-
     restarted_ = restore_board_memory();
     if (!own_data_dir_) board_->on_memory_written([this] { save_board_memory(); });
 
-    fw::Settings settings(*storage_);
+    fw::Settings settings(sim_hal_->storage());
     nlohmann::json changes = nlohmann::json::object();
     // At first boot the module's RS-485 settings are made to match the board's, so they talk at
     // all; after a restart both come from their memories (a write over Modbus changed both).
@@ -73,7 +56,7 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     for (const auto& [k, v] : config_.settings.items()) changes[k] = v;
     apply_start_settings(settings, changes);
     firmware_options_ = firmware_options;
-    firmware_ = std::make_unique<fw::Firmware>(*hal_, firmware_options_);
+    firmware_ = std::make_unique<fw::Firmware>(sim_hal_->hal(), firmware_options_);
 }
 
 Rig::~Rig() {
@@ -158,16 +141,16 @@ void Rig::reboot_module() {
     io_.poll();  // closed sockets finish their handlers before the old firmware goes
     io_.restart();  // the loop stopped when it ran out of work; the new firmware brings more
     firmware_.reset();
-    firmware_ = std::make_unique<fw::Firmware>(*hal_, firmware_options_);
+    firmware_ = std::make_unique<fw::Firmware>(sim_hal_->hal(), firmware_options_);
     if (started_) firmware_->start();
 }
 
 void Rig::settle() {
     // Worker jobs take no virtual time: each one finished and its `done` ran before the next timer.
     do {
-        workers_->wait_for_jobs();
+        sim_hal_->workers().wait_for_jobs();
         io_.poll();
-    } while (workers_->in_flight() > 0);
+    } while (sim_hal_->workers().in_flight() > 0);
 }
 
 void Rig::advance(hal::Duration d) {

@@ -17,9 +17,7 @@
 #include "core/firmware.hpp"
 #include "meter/virtual_board.hpp"
 #include "rig_config.hpp"
-#include "sim/sim_network.hpp"
-#include "sim/sim_storage.hpp"
-#include "sim/sim_system.hpp"
+#include "sim/sim_hal.hpp"
 #include "waveform/waveform.hpp"
 
 namespace harness {
@@ -53,10 +51,10 @@ public:
     sim::bus::VirtualBus& bus() { return *bus_; }
     fw::Firmware& firmware() { return *firmware_; }
     hal::EventScheduler& scheduler() { return scheduler_; }
-    hal::sim::SimNetwork& network() { return *network_; }
-    hal::sim::SimStorage& storage() { return *storage_; }
-    hal::DeviceClock& device_clock() { return *device_clock_; }
-    hal::ThreadWorkerPool& workers() { return *workers_; }
+    hal::sim::SimNetwork& network() { return sim_hal_->network(); }
+    hal::sim::SimStorage& storage() { return sim_hal_->storage(); }
+    hal::DeviceClock& device_clock() { return sim_hal_->device_clock(); }
+    hal::ThreadWorkerPool& workers() { return sim_hal_->workers(); }
     boost::asio::io_context& io() { return io_; }
     const RigConfig& config() const { return config_; }
     std::uint16_t modbus_tcp_port() const { return firmware_->modbus_tcp().server().port(); }
@@ -102,14 +100,9 @@ private:
     std::unique_ptr<sim::WaveformGenerator> world_;
     std::unique_ptr<sim::bus::VirtualBus> bus_;
     std::unique_ptr<sim::meter::VirtualBoard> board_;
-    std::unique_ptr<hal::sim::SimStorage> storage_;
     // The board's own memory is not the module's disk: the disk knobs do not reach it.
     std::unique_ptr<hal::FileStorage> board_memory_;
-    std::unique_ptr<hal::sim::SimNetwork> network_;
-    std::unique_ptr<hal::sim::SimSystem> system_;
-    std::unique_ptr<hal::OffsetDeviceClock> device_clock_;
-    std::unique_ptr<hal::ThreadWorkerPool> workers_;
-    std::unique_ptr<hal::Hal> hal_;
+    std::unique_ptr<hal::sim::SimHal> sim_hal_;
     std::unique_ptr<fw::Firmware> firmware_;
     fw::FirmwareOptions firmware_options_;
     bool started_ = false;

@@ -243,6 +243,20 @@ std::vector<std::pair<std::uint16_t, std::uint16_t>> board_settings_of(const Rig
     return out;
 }
 
+void configure_world(sim::WaveformGenerator& world, const RigConfig& config) {
+    world.set_frequency(config.frequency, config.start_time);
+    for (int p = 0; p < 3; ++p) world.set_voltage(p, config.voltages[static_cast<std::size_t>(p)]);
+    for (int ch = 0; ch < 18; ++ch) world.set_current(ch, config.channels[static_cast<std::size_t>(ch)].wave);
+}
+
+sim::meter::BoardConfig board_config_of(const RigConfig& config) {
+    sim::meter::BoardConfig bc;
+    bc.nominal_frequency = config.frequency < 55 ? 50.0 : 60.0;
+    bc.fidelity = config.fidelity;
+    bc.settings = board_settings_of(config);
+    return bc;
+}
+
 RigConfig default_config() {
     // A small office panel: 3LN, six three-phase users with different loads and PFs, one with a
     // rectifier's 5th/7th harmonics.

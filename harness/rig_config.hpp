@@ -13,6 +13,7 @@
 #include "hal/clock.hpp"
 #include "hal/time.hpp"
 #include "meter/measurement.hpp"
+#include "meter/virtual_board.hpp"
 #include "waveform/waveform.hpp"
 
 namespace harness {
@@ -62,6 +63,9 @@ const char* wiring_name(std::uint16_t code);
 
 // The board registers a config sets (CT type, wiring, rated voltage, RS-485, CT primaries).
 std::vector<std::pair<std::uint16_t, std::uint16_t>> board_settings_of(const RigConfig& config);
+// The world and the board a config describes, built in one place for the rig and acurev-meter.
+void configure_world(sim::WaveformGenerator& world, const RigConfig& config);
+sim::meter::BoardConfig board_config_of(const RigConfig& config);
 // The built-in load acurev-sim runs without --config: 220 V 50 Hz 3LN, every channel loaded.
 RigConfig default_config();
 

@@ -8,13 +8,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "acurev/board_map.hpp"
-#include "common/event_scheduler.hpp"
-#include "common/file_storage.hpp"
-#include "common/thread_worker_pool.hpp"
 #include "core/firmware.hpp"
-#include "linux/linux_platform.hpp"
-#include "linux/realtime_pacer.hpp"
-#include "linux/tty_serial_port.hpp"
+#include "linux/linux_hal.hpp"
 
 namespace {
 std::atomic<bool> stop_requested{false};
@@ -35,36 +30,32 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     try {
-        const auto endpoint = hal::linux_backend::parse_serial_endpoint(serial);
         boost::asio::io_context io;
-        hal::linux_backend::WallClock wall;
-        hal::EventScheduler scheduler(wall.now());
-        hal::FileStorage storage(data_dir);
+        hal::linux_backend::LinuxEndpoints endpoints;
+        endpoints.serial = serial;
+        endpoints.bind = bind;
+        endpoints.data_dir = data_dir;
+        endpoints.identity.module_serial = "EHM26110001-W";
+        hal::linux_backend::LinuxHal linux_hal(io, endpoints);
+        const auto& endpoint = linux_hal.serial_endpoint();
+        auto& hal = linux_hal.hal();
+        linux_hal.system().on_reboot_request([](const std::string&) { stop_requested = true; });
         {
             // The port settings the board is wired with become the module's RS-485 settings.
-            fw::Settings settings(storage);
+            fw::Settings settings(hal.storage);
             nlohmann::json changes = {{"rs485.baud", endpoint.config.baud}, {"rs485.parity", acurev::rs485_parity_code(endpoint.config)}};
             if (modbus_port >= 0) changes["network.modbus_tcp_port"] = modbus_port;
             const auto errors = settings.change(changes);
             if (!errors.empty()) throw std::runtime_error(errors.front());
         }
-        hal::linux_backend::TtySerialPort port(io, scheduler, endpoint.path, endpoint.config);
-        hal::linux_backend::LinuxNetwork network(bind);
-        hal::Identity id;
-        id.module_serial = "EHM26110001-W";
-        hal::linux_backend::LinuxSystem system(id);
-        system.on_reboot_request([](const std::string&) { stop_requested = true; });
-        hal::OffsetDeviceClock clock(wall);  // the unit's RTC: the system clock, set by NTP or the clock page
-        hal::ThreadWorkerPool workers(io, 2);
-        hal::Hal hal{io, scheduler, clock, port, network, storage, system, workers};
         fw::FirmwareOptions options;
         options.rtu.loose_timing = true;
         options.rtu.response_timeout = std::chrono::milliseconds(200);  // real UARTs and USB adapters add latency
         fw::Firmware firmware(hal, options);
         firmware.start();
         std::cout << "ready\n" << fw::endpoint_table(firmware.services()) << "  rs485        "
-                  << endpoint.path << " " << endpoint.config.describe() << (port.rs485_mode() ? " (RS-485 mode)" : "") << std::endl;
-        hal::linux_backend::RealTimePacer pacer(io, scheduler, 1.0);
+                  << endpoint.path << " " << endpoint.config.describe() << (linux_hal.rs485().rs485_mode() ? " (RS-485 mode)" : "") << std::endl;
+        hal::linux_backend::RealTimePacer pacer(io, linux_hal.scheduler(), 1.0);
         pacer.run(stop_requested);
         firmware.stop();
         return 0;

@@ -38,14 +38,8 @@ int main(int argc, char** argv) {
         boost::asio::io_context io;
         hal::EventScheduler scheduler(config.start_time);
         sim::WaveformGenerator world(config.seed);
-        world.set_frequency(config.frequency, config.start_time);
-        for (int p = 0; p < 3; ++p) world.set_voltage(p, config.voltages[static_cast<std::size_t>(p)]);
-        for (int ch = 0; ch < 18; ++ch) world.set_current(ch, config.channels[static_cast<std::size_t>(ch)].wave);
-        sim::meter::BoardConfig bc;
-        bc.nominal_frequency = config.frequency < 55 ? 50.0 : 60.0;
-        bc.fidelity = config.fidelity;
-        bc.settings = harness::board_settings_of(config);
-        sim::meter::VirtualBoard board(scheduler, world, bc);
+        harness::configure_world(world, config);
+        sim::meter::VirtualBoard board(scheduler, world, harness::board_config_of(config));
         hal::linux_backend::Pty pty;
         hal::linux_backend::TtySerialPort port(io, scheduler, pty.release_master());
         board.attach(port, true);

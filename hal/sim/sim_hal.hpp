@@ -1,0 +1,47 @@
+#pragma once
+// The simulator's hal, in one place (ARCHITECTURE "The shape": one composition per backend, as
+// ArduPilot's HALs are): the loop, the virtual clock's scheduler (the rig's, shared with the
+// world), the device clock over it, the RS-485 port the module has on the virtual bus, virtual
+// NICs from endpoint strings, the data directory with its fault knobs, the system and workers.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/event_scheduler.hpp"
+#include "common/thread_worker_pool.hpp"
+#include "hal/hal.hpp"
+#include "sim/sim_network.hpp"
+#include "sim/sim_storage.hpp"
+#include "sim/sim_system.hpp"
+
+namespace hal::sim {
+
+struct SimEndpoints {
+    // Interface -> listen address: "eth1=127.0.0.1,eth2=127.0.0.2" (parse_listen).
+    std::map<std::string, std::string> listen{{"eth1", "127.0.0.1"}};
+    std::string data_dir;
+    Identity identity;
+};
+// "eth1=127.0.0.1,eth2=127.0.0.2" -> {eth1: 127.0.0.1, eth2: 127.0.0.2}; throws std::invalid_argument naming a bad entry.
+std::map<std::string, std::string> parse_listen(const std::string& text);
+
+class SimHal {
+public:
+    SimHal(boost::asio::io_context& io, EventScheduler& scheduler, SerialPort& rs485, const SimEndpoints& endpoints);
+    Hal& hal() { return hal_; }
+    SimNetwork& network() { return network_; }
+    SimStorage& storage() { return storage_; }
+    SimSystem& system() { return system_; }
+    OffsetDeviceClock& device_clock() { return clock_; }
+    ThreadWorkerPool& workers() { return workers_; }
+
+private:
+    OffsetDeviceClock clock_;
+    SimNetwork network_;
+    SimStorage storage_;
+    SimSystem system_;
+    ThreadWorkerPool workers_;
+    Hal hal_;
+};
+
+}  // namespace hal::sim
