@@ -419,9 +419,24 @@ std::string Catalogue::markdown() const {
        << "  (the board keeps no time zone; TOU, demand intervals and log time stamps use it); write with FC16.\n"
        << "- Demand 0x2D00 (published layout): 9 registers per item: present, predicted, peak (float32), peak time packed as\n"
        << "  (year - 2000, month), (day, hour), (minute, second) of the board clock at the update that set the peak. Sliding\n"
-       << "  updates every second, rolling every sub-interval, fixed every clock-aligned interval, thermal every second\n"
-       << "  (tau = interval / ln 10). Predicted = (energy so far in the clock-aligned interval + present rate x time left) /\n"
-       << "  interval. Method, interval and sub-interval: 0x080A-0x080C.\n"
+       << "  slides once a minute, at whole minutes of the board clock (the mean of the last interval), as the vendor's meter\n"
+       << "  family does; rolling updates every sub-interval, fixed every clock-aligned interval, thermal every second\n"
+       << "  (tau = interval / ln 10). Method, interval and sub-interval: 0x080A-0x080C.\n"
+       << "- Predicted demand (designed, every second, the same for every method): (energy so far in the clock-aligned\n"
+       << "  interval now running + the present rate (the last whole second's mean) x the time left in it) / interval.\n"
+       << "  For fixed demand it is the value the interval will end with if the load stays as it is; for sliding, rolling\n"
+       << "  and thermal it is the same clock-aligned projection (not their own next value), so the four methods predict alike.\n"
+       << "- Phase current (0x2012-0x2017) is the arithmetic sum of the RMS currents of the channels on that phase; phase\n"
+       << "  S (0x2030-0x2035) the arithmetic sum of their S = Vrms x Irms; phase P and Q the sums of their P and Q; phase PF\n"
+       << "  = P / S of those sums. System S is the sum of every channel's S (arithmetic apparent power).\n"
+       << "- CT type 0x080D: 120 (RCT) and 333 (333 mV) are published; 80, 100 and 200 (mA models) are designed, by analogy.\n"
+       << "- RS-485 (designed, as on the AcuRev 1300): 0x0A00 address 1-247; 0x0A01 baud 1200, 2400, 4800, 9600, 19200,\n"
+       << "  38400 (the value itself); 0x0A02 parity 0 even, 1 odd, 2 none + 2 stop bits, 3 none + 1 stop bit (default).\n"
+       << "- The registers of 0x0800-0x089A that the vendor sheet does not list read 0 and are never written: a write that\n"
+       << "  touches one answers exception 02 (the real board's use of them is unknown).\n"
+       << "- For the first seconds after the module starts (about 3 s, until it has read the board's settings) and after the\n"
+       << "  board comes back, a settings write through the module answers exception 0x0B: the cross-field rules need the\n"
+       << "  board's settings as they are.\n"
        << "- Commands 0x0B00-0x0B04 (designed, web manual 8.1): 0x0B00 demand peaks, 0x0B01 energy (kWh, kvarh, kVAh and\n"
        << "  TOU), 0x0B02 alarm record (the alarm log), 0x0B04 device run time, each written 1; 0x0B03 DI counter reset,\n"
        << "  written 1-18 (one DI) or 255 (all). Other values answer exception 03; the registers read 0. Each reset is an\n"
@@ -435,14 +450,29 @@ std::string Catalogue::markdown() const {
        << "  month; input channels 0x4100 (current) and 0x4200 (prior) + 10 (ch - 1), users 0x4300 and 0x4380 + 10 (n - 1),\n"
        << "  each [total, sharp, peak, valley, normal]. Tariff rows accumulate only while TOU is on and valid.\n"
        << designed_depth() << "\n"
-       << "## Parameters\n\n| id | name | unit | type | scale | register | key | groups |\n|---|---|---|---|---|---|---|---|\n";
+       << "## Parameters\n\nOrigin: published (the vendor's address sheet) or designed (this project's layout, §2 of the\n"
+       << "reference register map). Settings list their range or codes, as the board map checks them.\n\n"
+       << "| id | name | unit | type | scale | register | key | groups | origin | allowed |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : rows_) {
         std::string groups;
         const char* const gname[] = {"real-time", "energy", "demand", "power quality", "I/O", "settings"};
         for (int g = 0; g < 6; ++g)
             if (r.groups & (1U << g)) groups += (groups.empty() ? "" : ", ") + std::string(gname[g]);
+        const auto* block = acurev::find_block(r.module_register, 1);
+        const char* origin = block && block->origin == acurev::Origin::published ? "published" : "designed";
+        std::string allowed;
+        if (const auto* def = acurev::find_setting(r.module_register)) {
+            const auto& d = def->word == acurev::Word::float_low ? *acurev::find_setting(static_cast<std::uint16_t>(r.module_register - 1)) : *def;
+            std::ostringstream a;
+            if (d.word == acurev::Word::float_high)
+                a << d.min_float << " to " << d.max_float;
+            else
+                a << d.range_text();
+            allowed = a.str() + (d.unit.empty() ? "" : " " + d.unit);
+        }
         md << "| " << r.id << " | " << r.name << " | " << r.unit << " | " << type_name(r.type) << " | " << r.scale << " | "
-           << hex(r.module_register) << " (" << r.module_register << ") | `" << r.key << "` | " << groups << " |\n";
+           << hex(r.module_register) << " (" << r.module_register << ") | `" << r.key << "` | " << groups << " | " << origin << " | "
+           << allowed << " |\n";
     }
     return md.str();
 }

@@ -69,8 +69,12 @@ void DemandCalculator::close_second(std::int64_t t) {
                 auto& h = history_[i];
                 h.push_back(mean);
                 if (h.size() > static_cast<std::size_t>(interval_s_)) h.pop_front();
-                it.present = std::accumulate(h.begin(), h.end(), 0.0) / static_cast<double>(interval_s_);
-                updated = true;
+                // The window slides once a minute, at whole minutes of the board clock, as the
+                // vendor's meter family does; between slides the registers hold the last result.
+                if (t % 60 == 0) {
+                    it.present = std::accumulate(h.begin(), h.end(), 0.0) / static_cast<double>(interval_s_);
+                    updated = true;
+                }
                 break;
             }
             case DemandMethod::rolling:

@@ -2,7 +2,7 @@
 // Demand (register map 1.5, metering-science §3) of every demand item of the 0x2D00 block:
 // system P, Q, S; per phase I, P, Q, S; per input channel I, P, Q, S; per user channel P, Q, S.
 // The board integrates each window's values into whole seconds of its own clock, then:
-//   sliding  (0x080A = 0): the mean of the last interval, updated every second;
+//   sliding  (0x080A = 0): the mean of the last interval, slid once a minute (at whole minutes);
 //   rolling  (1): every sub-interval end, the mean of the last interval/sub-interval sub-intervals;
 //   fixed    (2): every clock-aligned interval end, the interval's mean;
 //   thermal  (3): exponential, tau = interval / ln 10 (90 % of a step after one interval), every second.

@@ -73,14 +73,16 @@ TEST_CASE("rolling block: every sub-interval end, the mean of the last interval"
     }
 }
 
-TEST_CASE("sliding window: the mean of the last interval, every second") {
+TEST_CASE("sliding window: the mean of the last interval, slid once a minute at whole minutes") {
     for (const auto* load : {&step, &ramp, &pulse}) {
         Feeder f;
         f.d.configure(DemandMethod::sliding, 15, 5);
-        for (int t : {1, 61, 421, 899, 900, 1337, 2000}) {
+        for (int t : {1, 59, 60, 61, 421, 899, 900, 1337, 2000}) {
             f.run(*load, t);
+            const int slid = t / 60 * 60;  // the last whole minute
             INFO("t = " << t);
-            CHECK(f.d.item(0).present == Approx(integral(*load, std::max(0, t - 900), t) / 900).epsilon(1e-9));
+            const double expect = slid == 0 ? 0.0 : integral(*load, std::max(0, slid - 900), slid) / 900;
+            CHECK(f.d.item(0).present == Approx(expect).epsilon(1e-9).margin(1e-12));
         }
     }
 }
@@ -106,12 +108,12 @@ TEST_CASE("peaks keep their value and the second of the update; reset clears the
     Feeder f;
     f.d.configure(DemandMethod::sliding, 15, 5);
     f.run(pulse, 1800);
-    // Oracle: the sliding mean at every second from the closed-form energy E(t) = 2 t + 48 (t - 400)
-    // over the spike; the peak is the first second that reaches the maximum.
+    // Oracle: the sliding mean at every whole minute (the window slides once a minute) from the
+    // closed-form energy E(t) = 2 t + 48 (t - 400) over the spike; the peak is the first slide that reaches the maximum.
     auto energy = [](double t) { return 2 * t + 48 * std::clamp(t - 400, 0.0, 30.0); };
     double best = -1;
     int best_t = 0;
-    for (int t = 1; t <= 1800; ++t) {
+    for (int t = 60; t <= 1800; t += 60) {
         const double mean = (energy(t) - energy(std::max(0, t - 900))) / 900;
         if (mean > best + 1e-9) {
             best = mean;
