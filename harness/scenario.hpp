@@ -30,8 +30,9 @@ struct Scenario {
     std::vector<std::string> tags;
     nlohmann::json rig;  // the rig config (acurev-sim --config schema)
     std::vector<Step> steps;
-    // Which client the checks use: "tcp" (the module's Modbus TCP server), "rtu-bus" (libmodbus RTU
-    // on the virtual RS-485 bus to the board) or "rtu-pty" (libmodbus RTU on the board's pty).
+    // Which client the checks use: "tcp" (the module's Modbus TCP server), "rtu-bus" (an in-process
+    // RTU master on the virtual RS-485 bus to the board, on the virtual clock) or "rtu-pty"
+    // (libmodbus RTU on the board's pty, real device I/O).
     std::vector<std::string> transports{"tcp"};
     // Both board fidelities where a behaviour applies to both: the scenario runs once in each, its
     // id with "[sample]" / "[analytic]" (rig.fidelity is then not given).
