@@ -44,7 +44,14 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     sim_hal_ = std::make_unique<hal::sim::SimHal>(io_, scheduler_, bus_->attach("module"), endpoints);
     board_memory_ = std::make_unique<hal::FileStorage>(data_dir_);
     restarted_ = restore_board_memory();
-    if (!own_data_dir_) board_->on_memory_written([this] { save_board_memory(); });
+    if (!own_data_dir_)
+        board_->on_memory_written([this] {
+            try {
+                save_board_memory();
+            } catch (const std::exception& e) {  // the write stands on the board; the file catches up at the next save
+                std::fprintf(stderr, "acurev: the board memory could not be saved: %s\n", e.what());
+            }
+        });
 
     fw::Settings settings(sim_hal_->storage());
     nlohmann::json changes = nlohmann::json::object();
@@ -66,7 +73,7 @@ Rig::~Rig() {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "acurev: the board memory could not be saved: %s\n", e.what());
     }
-    io_.poll();  // let closed sockets finish their handlers
+    settle();  // worker jobs end and closed sockets finish their handlers before the firmware goes
     firmware_.reset();
     board_.reset();
     if (own_data_dir_) {
@@ -80,17 +87,17 @@ void Rig::apply_start_settings(fw::Settings& settings, const nlohmann::json& cha
     nlohmann::json normalised;
     const auto errors = settings.validate(changes, normalised, board);
     if (!errors.empty()) throw ConfigError(errors.front());
-    nlohmann::json module = nlohmann::json::object();
-    for (const auto& [k, v] : normalised.items())
-        if (!fw::SettingsSchema::instance().find(k)->board) module[k] = v;
-    if (const auto e = settings.change(module); !e.empty()) throw ConfigError(e.front());
-    // Board settings go into the board (it checks them against its map again and keeps them);
-    // the module's saved copy follows as it would after a write over RS-485.
+    // Board settings first (the board checks them against its map again and keeps them; the
+    // module's saved copy follows as after a write over RS-485), then the module's own.
     for (const auto& w : fw::Settings::board_writes(normalised)) {
         if (const auto e = board_->write_registers(w.address, w.values))
             throw ConfigError("the board refused register " + std::to_string(w.address) + ": " + modbus::to_string(*e));
         settings.follow_board(w.address, w.values);
     }
+    nlohmann::json module = nlohmann::json::object();
+    for (const auto& [k, v] : normalised.items())
+        if (!fw::SettingsSchema::instance().find(k)->board) module[k] = v;
+    if (const auto e = settings.change(module); !e.empty()) throw ConfigError(e.front());
 }
 
 bool Rig::restore_board_memory() {
@@ -101,7 +108,8 @@ bool Rig::restore_board_memory() {
     std::int64_t wall_at_save = 0;
     std::memcpy(&wall_at_save, saved->data(), sizeof wall_at_save);
     hal::Duration off{0};
-    if (config_.wall_clock) off = std::max(hal::Duration{0}, config_.wall_clock->now() - hal::Time(wall_at_save));
+    // 0: saved by a rig that ran free (no wall clock), so no time is known to have passed.
+    if (config_.wall_clock && wall_at_save != 0) off = std::max(hal::Duration{0}, config_.wall_clock->now() - hal::Time(wall_at_save));
     try {
         board_->restore_memory(std::string_view(*saved).substr(sizeof wall_at_save), off);
     } catch (const sim::meter::NvmError& e) {
@@ -138,7 +146,7 @@ void Rig::start() {
 
 void Rig::reboot_module() {
     firmware_->stop();
-    io_.poll();  // closed sockets finish their handlers before the old firmware goes
+    settle();  // worker jobs end and closed sockets finish their handlers before the old firmware goes
     io_.restart();  // the loop stopped when it ran out of work; the new firmware brings more
     firmware_.reset();
     firmware_ = std::make_unique<fw::Firmware>(sim_hal_->hal(), firmware_options_);

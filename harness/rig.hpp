@@ -62,7 +62,8 @@ public:
 
     // The board's non-volatile memory lives in the data directory (board-memory.bin): read at
     // construction when it is there (a restart is a power cycle: settings, counts, logs, run time,
-    // the clock come back and the config's board settings are not applied again), written after
+    // the clock come back; the config's installation (wiring, CT, RS-485) is not applied again, its
+    // "settings" and --set, asked for at this start, are), written after
     // every write the board acknowledges, by save_board_memory() and when the rig is destroyed.
     static constexpr const char* board_memory_file = "board-memory.bin";
     void save_board_memory();

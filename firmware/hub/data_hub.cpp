@@ -69,9 +69,15 @@ void DataHub::end_of_cycle(hal::Time now) {
         Snapshot s{group, st.last ? st.last->sequence + 1 : 1, *oldest, quality, &model_};
         st.last = s;
         st.published_at = now;
-        const auto subscribers = subscribers_;  // a subscriber may unsubscribe
-        for (const auto& [id, entry] : subscribers)
-            if (entry.first == group) entry.second(s);
+        // A subscriber may unsubscribe (itself or another) while it is called: look each one up again.
+        std::vector<int> ids;
+        for (const auto& [id, entry] : subscribers_)
+            if (entry.first == group) ids.push_back(id);
+        for (int id : ids)
+            if (auto it = subscribers_.find(id); it != subscribers_.end()) {
+                const auto call = it->second.second;  // the entry may go while it runs
+                call(s);
+            }
     }
 }
 

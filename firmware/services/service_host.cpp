@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <boost/asio/post.hpp>
+
 #include "settings/settings_schema.hpp"
 
 namespace fw {
@@ -104,7 +106,8 @@ std::vector<std::string> ServiceHost::settings_changed(const std::vector<std::st
             case Reconfigured::restart_service:
                 // OpenWrt procd's rule: restart only the service whose settings changed.
                 stop_one(e);
-                e.service.reset();
+                // Destroyed after the handlers its stop cancelled have run (they were queued first).
+                boost::asio::post(context_.hal.io, [old = std::shared_ptr<Service>(std::move(e.service))] {});
                 if (started_) try_start(e);
                 break;
             case Reconfigured::reboot_module: reboot.insert(reboot.end(), mine.begin(), mine.end()); break;

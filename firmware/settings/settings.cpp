@@ -1,6 +1,7 @@
 #include "settings/settings.hpp"
 
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 #include "acurev/board_map.hpp"
@@ -51,8 +52,12 @@ Settings::Settings(hal::Storage& storage) : storage_(storage) {
         } catch (const std::exception& e) {
             throw std::runtime_error(where + ": " + e.what());
         }
-        const auto errors = change(saved_values);
+        json normalised;
+        const auto errors = validate(saved_values, normalised);
         if (!errors.empty()) throw std::runtime_error(where + ": " + errors.front());
+        for (const auto& [key, value] : normalised.items()) values_[key] = value;
+        // Brought to this version on disk; a full disk only delays that (the file read is still good).
+        if (v != SettingsSchema::version) (void)save(values_);
     }
     running_ = values_;
 }
@@ -95,10 +100,21 @@ std::vector<std::string> Settings::validate(const json& changes, json& normalise
 }
 
 std::vector<BoardWrite> Settings::board_writes(const json& normalised) {
-    std::vector<BoardWrite> out;
+    // In address order, adjacent registers merged into one write: the board then checks a
+    // cross-field pair (interval and sub-interval) as one change, as validate() did.
+    std::map<std::uint16_t, std::uint16_t> words;
     for (const auto& [key, v] : normalised.items()) {
         const auto* sp = SettingsSchema::instance().find(key);
-        if (sp && sp->board) out.push_back({sp->board->address, words_of(*sp, v)});
+        if (!sp || !sp->board) continue;
+        const auto w = words_of(*sp, v);
+        for (std::size_t i = 0; i < w.size(); ++i) words[static_cast<std::uint16_t>(sp->board->address + i)] = w[i];
+    }
+    std::vector<BoardWrite> out;
+    for (const auto& [address, value] : words) {
+        if (!out.empty() && out.back().address + out.back().values.size() == address && out.back().values.size() < 123)
+            out.back().values.push_back(value);
+        else
+            out.push_back({address, {value}});
     }
     return out;
 }
@@ -129,9 +145,9 @@ void Settings::follow_board(std::uint16_t address, const std::vector<std::uint16
     }
     if (changes.empty()) return;
     // The board accepted it; the copy takes it as it is (no second opinion on the board's own rules).
-    json next = values_;
-    for (const auto& [key, v] : changes.items()) next[key] = v;
-    if (!save(next)) values_ = std::move(next);
+    // The board runs with it whatever the disk says: the link (address, baud) must follow it.
+    for (const auto& [key, v] : changes.items()) values_[key] = v;
+    (void)save(values_);
 }
 
 const json& Settings::value(const std::string& key) const {

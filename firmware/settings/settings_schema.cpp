@@ -150,7 +150,8 @@ json SettingsSchema::migrate(json values, int from_version) {
             const auto& v = values[sp.board->key];
             if (sp.type == SettingType::real) {
                 const auto lo = values.value(sp.board->key + "_lo", json(0));
-                if (!v.is_number_unsigned() || !lo.is_number_unsigned()) continue;
+                auto word = [](const json& w) { return w.is_number_integer() && w.get<std::int64_t>() >= 0 && w.get<std::int64_t>() <= 0xFFFF; };
+                if (!word(v) || !word(lo)) continue;
                 const std::uint32_t bits = (v.get<std::uint32_t>() << 16) | (lo.get<std::uint32_t>() & 0xFFFF);
                 float f = 0;
                 std::memcpy(&f, &bits, sizeof f);

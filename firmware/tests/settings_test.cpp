@@ -174,3 +174,14 @@ TEST_CASE("settings: a full disk or a power cut in mid-write leaves the settings
     CHECK(after.change({{"meter.ct_ratio_1", 400}}).empty());
     CHECK(fw::Settings(storage).number("meter.ct_ratio_1") == 400);
 }
+
+TEST_CASE("settings: board writes go in address order, adjacent registers merged into one write") {
+    json normalised = {{"meter.demand_subinterval", 2}, {"meter.demand_interval", 4}, {"meter.ct_ratio_1", 200}, {"alarms.alarm1_setpoint", 240.5}};
+    const auto writes = fw::Settings::board_writes(normalised);
+    REQUIRE(writes.size() == 3);
+    CHECK(writes[0].address == acurev::settings::demand_interval);
+    CHECK(writes[0].values == std::vector<std::uint16_t>{4, 2});
+    CHECK(writes[1].address == acurev::settings::ct_primary_first);
+    CHECK(writes[1].values == std::vector<std::uint16_t>{200});
+    CHECK(writes[2].values == std::vector<std::uint16_t>{0x4370, 0x8000});
+}

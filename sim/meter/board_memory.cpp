@@ -2,6 +2,8 @@
 // configuration": a restart with the same data directory is a power cycle).
 #include "meter/board_registers.hpp"
 #include "meter/nvm.hpp"
+
+#include <map>
 #include "meter/virtual_board.hpp"
 
 namespace sim::meter {
@@ -45,11 +47,32 @@ void VirtualBoard::restore_memory(std::string_view bytes, hal::Duration off_for)
         if (r.get<std::uint64_t>() != magic) throw NvmError("board memory is not an AcuRev board memory");
         if (const auto v = r.get<std::uint32_t>(); v != layout)
             throw NvmError("board memory has layout " + std::to_string(v) + "; this board reads layout " + std::to_string(layout));
+        std::map<std::uint16_t, std::uint16_t> saved;  // every settings register as the memory holds it
+        std::vector<std::pair<const acurev::Block*, std::vector<std::uint16_t>>> images;
         for (auto& [block, image] : regs_->images)
             if (acurev::is_settings_block(*block)) {
                 auto values = r.get_all<std::uint16_t>(image.size());
-                if (into_board) image = std::move(values);
+                for (std::size_t i = 0; i < values.size(); ++i) saved[static_cast<std::uint16_t>(block->start + i)] = values[i];
+                images.emplace_back(block, std::move(values));
             }
+        if (!into_board) {
+            // Every setting must be one the board map accepts, with the rest of the memory around it.
+            const acurev::SettingLookup lookup = [&saved](std::uint16_t a) { return saved.count(a) ? saved.at(a) : std::uint16_t{0}; };
+            for (const auto& [block, values] : images) {
+                if (block->start == acurev::blocks::event_window.start) continue;  // a reader's control, not a setting
+                for (std::size_t i = 0; i < values.size(); ++i) {
+                    const auto a = static_cast<std::uint16_t>(block->start + i);
+                    const auto* def = acurev::find_setting(a);
+                    if (!def) continue;
+                    const std::uint16_t one[] = {values[i]};
+                    if (auto e = acurev::check_settings_write(a, one, lookup)) throw NvmError("board memory holds a setting the board refuses: " + *e);
+                }
+            }
+        } else {
+            for (auto& [block, image] : regs_->images)
+                for (auto& [b, values] : images)
+                    if (b == block) image = values;
+        }
         if (into_board) apply_settings();
         EnergyMeters energy;
         TouEnergy tou;
@@ -74,7 +97,14 @@ void VirtualBoard::restore_memory(std::string_view bytes, hal::Duration off_for)
     };
     read(false);
     interrupt();
-    read(true);
+    const auto before = regs_->images;
+    try {
+        read(true);
+    } catch (...) {
+        regs_->images = before;  // cannot happen after the trial read; if it did, the settings stay as they were
+        apply_settings();
+        throw;
+    }
     run_time_before_ = run_time;
     powered_since_ = scheduler_.now();
     clock_offset_ = saved_at + off_for - scheduler_.now();

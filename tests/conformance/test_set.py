@@ -19,11 +19,14 @@ def test_set_reaches_the_board_and_the_module(tmp_path):
     cfg = tmp_path / "c.json"
     cfg.write_text(json.dumps({"settings": {"meter.ct_ratio_2": 400, "network.modbus_tcp_idle_timeout": 30}}))
     sim = Sim(["--config", str(cfg), "--set", "meter.ct_ratio_1=200", "--set", "meter.wiring=2LL",
+               # Both sides of a cross-field rule at once: 4 >= 2 x 2 holds only with both applied.
+               "--set", "meter.demand_interval=4", "--set", "meter.demand_subinterval=2",
                "--set", "alarms.alarm1_setpoint=240.5", "--set", "device.description=Panel 3", "--fidelity", "analytic"])
     try:
         c = ModbusTcpClient("127.0.0.1", port=sim.port, timeout=5)
         assert c.connect()
         assert c.read_holding_registers(0x0888, 3, slave=1).registers == [4, 200, 400]  # wiring, CT ratio 1, 2
+        assert c.read_holding_registers(0x080B, 2, slave=1).registers == [4, 2]  # interval, sub-interval
         assert c.read_holding_registers(0x0B13, 2, slave=1).registers == [0x4370, 0x8000]  # 240.5 as float32
         c.close()
     finally:

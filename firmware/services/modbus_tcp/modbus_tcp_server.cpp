@@ -142,9 +142,19 @@ private:
 
 ModbusTcpServer::ModbusTcpServer(asio::io_context& io, hal::Scheduler& scheduler, hal::Network& network, ModbusBackend& backend,
                                  ModbusTcpOptions options)
-    : io_(io), scheduler_(scheduler), network_(network), backend_(backend), options_(std::move(options)) {}
+    : io_(io), scheduler_(scheduler), network_(network), backend_(backend), options_(std::move(options)) {
+    options_.max_connections = std::max<std::size_t>(1, options_.max_connections);
+}
 
-ModbusTcpServer::~ModbusTcpServer() { stop(); }
+ModbusTcpServer::~ModbusTcpServer() {
+    stop();
+    *alive_ = false;
+}
+
+void ModbusTcpServer::set_idle_timeout(hal::Duration d) {
+    options_.idle_timeout = d;
+    for (const auto& c : connections_) c->rearm_idle();  // live: open connections count from now with the new timeout
+}
 
 void ModbusTcpServer::start() {
     if (started_) return;
@@ -246,10 +256,19 @@ void ModbusTcpServer::accept(const std::string& interface) {
     auto it = acceptors_.find(interface);
     if (it == acceptors_.end()) return;
     std::shared_ptr<tcp::acceptor> acceptor = it->second;
-    acceptor->async_accept([this, interface, acceptor](boost::system::error_code ec, tcp::socket socket) {
+    std::weak_ptr<bool> alive = alive_;
+    acceptor->async_accept([this, alive, interface, acceptor](boost::system::error_code ec, tcp::socket socket) {
+        if (alive.expired() || ec == asio::error::operation_aborted) return;
         auto now = acceptors_.find(interface);
         if (now == acceptors_.end() || now->second != acceptor) return;  // closed meanwhile
-        if (!ec) {
+        if (ec) {
+            // Out of descriptors or buffers: try again a little later rather than spin on a readable listener.
+            scheduler_.after(std::chrono::milliseconds(100), [this, alive, interface] {
+                if (!alive.expired()) accept(interface);
+            });
+            return;
+        }
+        {
             while (connections_.size() >= options_.max_connections) make_room();
             socket.set_option(tcp::no_delay(true), ec);
             ++stats_.connections;

@@ -54,7 +54,7 @@ public:
     bool listening() const { return !acceptors_.empty(); }
     std::string describe() const;  // "eth1 127.0.0.1:10502, eth2 127.0.0.2:10502; 3 clients"
     std::uint16_t port() const { return options_.port; }
-    void set_idle_timeout(hal::Duration d) { options_.idle_timeout = d; }
+    void set_idle_timeout(hal::Duration d);
     void set_max_connections(std::size_t n);
     std::size_t open_connections() const { return connections_.size(); }
     const Stats& stats() const { return stats_; }
@@ -74,6 +74,8 @@ private:
     std::map<std::string, std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;  // by interface
     std::map<std::string, std::string> addresses_;                                    // interface -> address
     std::set<std::shared_ptr<Connection>> connections_;
+    // Handlers hold a weak copy: one that runs after the server is gone (a restart) does nothing.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::uint64_t activity_ = 0;  // counts accepts and requests: orders connections by their last one
     int link_listener_ = 0;
     bool started_ = false;
