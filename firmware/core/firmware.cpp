@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "services/modbus_tcp/modbus_tcp_settings.hpp"
-
 namespace fw {
 
 Firmware::Firmware(hal::Hal& hal, FirmwareOptions options)
@@ -57,6 +55,5 @@ ModbusGateway& Firmware::modbus_tcp() {
     return *s;
 }
 
-std::uint16_t Firmware::modbus_tcp_device_port() const { return static_cast<std::uint16_t>(settings_.number(modbus_tcp_settings::port)); }
 
 }  // namespace fw

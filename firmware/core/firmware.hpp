@@ -45,7 +45,6 @@ public:
     Settings& settings() { return settings_; }
     ServiceHost& services() { return *host_; }
     ModbusGateway& modbus_tcp();
-    std::uint16_t modbus_tcp_device_port() const;
     int pending_forwards() const { return link_->pending(); }
 
 private:

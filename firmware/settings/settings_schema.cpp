@@ -178,7 +178,7 @@ std::string SettingsSchema::markdown() const {
            "service restarts alone), reboot (listed as pending until the module reboots), meter (written to the\n"
            "metering board, which checks it against its register map). Secret settings are stored hashed and never\n"
            "exported in clear.\n\n"
-           "| key | label | type | default | allowed | unit | applies | from |\n|---|---|---|---|---|---|---|---|\n";
+           "| key | label | type | default and allowed values | unit | applies | from |\n|---|---|---|---|---|---|---|\n";
     auto type = [](SettingType t) {
         switch (t) {
             case SettingType::integer: return "integer";
@@ -192,8 +192,7 @@ std::string SettingsSchema::markdown() const {
     for (const auto& sp : specs_) {
         std::string section = sp.section;
         std::replace(section.begin(), section.end(), '|', '/');
-        out << "| `" << sp.key << "` | " << sp.label << " | " << type(sp.type) << " | " << sp.default_value.dump() << " | "
-            << sp.range_text() << " | " << sp.unit << " | " << to_string(sp.applies) << (sp.secret ? ", secret" : "") << " | " << section
+        out << "| `" << sp.key << "` | " << sp.label << " | " << type(sp.type) << " | " << sp.manual_text() << " | " << sp.unit << " | " << to_string(sp.applies) << (sp.secret ? ", secret" : "") << " | " << section
             << " |\n";
     }
     return out.str();

@@ -10,7 +10,6 @@
 #include "acurev/board_map.hpp"
 #include "common/file_storage.hpp"
 #include "settings/settings.hpp"
-#include "sim/sim_storage.hpp"
 
 using nlohmann::json;
 
@@ -144,35 +143,6 @@ TEST_CASE("settings: the board's acknowledged writes are followed, a float by ei
     CHECK(s.real("alarms.alarm1_setpoint") == 240.0);
     s.follow_board(static_cast<std::uint16_t>(sp + 1), {0x8000});  // the low word alone: 0x43708000
     CHECK(s.real("alarms.alarm1_setpoint") == 240.5);
-}
-
-TEST_CASE("settings: a full disk or a power cut in mid-write leaves the settings file whole and the values as they were") {
-    TempDir dir;
-    hal::sim::SimStorage storage(dir.path);
-    fw::Settings s(storage);
-    REQUIRE(s.change({{"meter.ct_ratio_1", 200}}).empty());
-    const auto saved = storage.read("settings.json");
-
-    storage.set_disk_full(true);
-    const auto full = s.change({{"meter.ct_ratio_1", 300}});
-    REQUIRE(full.size() == 1);
-    CHECK_THAT(full[0], Catch::StartsWith("the settings could not be saved, nothing was changed: cannot write"));
-    CHECK_THAT(full[0], Catch::Contains("No space left on device"));
-    CHECK(s.number("meter.ct_ratio_1") == 200);
-    CHECK(storage.read("settings.json") == saved);
-    storage.set_disk_full(false);
-
-    storage.cut_power_in_next_write(100);
-    const auto cut = s.change({{"meter.ct_ratio_1", 400}, {"device.description", "after the cut"}});
-    REQUIRE(cut.size() == 1);
-    CHECK_THAT(cut[0], Catch::Contains("power cut while writing settings.json (100 of"));
-    CHECK(storage.read("settings.json") == saved);  // the torn temporary never replaced it
-    // The next boot reads the whole old file; the torn temporary is not a setting file.
-    fw::Settings after(storage);
-    CHECK(after.number("meter.ct_ratio_1") == 200);
-    CHECK(storage.list() == std::vector<std::string>{"settings.json"});
-    CHECK(after.change({{"meter.ct_ratio_1", 400}}).empty());
-    CHECK(fw::Settings(storage).number("meter.ct_ratio_1") == 400);
 }
 
 TEST_CASE("settings: board writes go in address order, adjacent registers merged into one write") {

@@ -19,7 +19,7 @@ StorageError io_error(const std::string& what, const std::filesystem::path& p) {
 }
 
 // Writes all of `content` to `fd`, then fsyncs it.
-void write_all(int fd, const std::string& content, const std::filesystem::path& p) {
+void write_fd(int fd, const std::string& content, const std::filesystem::path& p) {
     std::size_t done = 0;
     while (done < content.size()) {
         const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -30,6 +30,20 @@ void write_all(int fd, const std::string& content, const std::filesystem::path& 
         done += static_cast<std::size_t>(n);
     }
     if (::fsync(fd) != 0) throw io_error("cannot fsync", p);
+}
+
+// Opens `p` with `flags`, writes `content` and fsyncs it; on an error the file is closed and the
+// error thrown.
+void write_file(const std::filesystem::path& p, int flags, const std::string& content) {
+    const int fd = ::open(p.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw io_error("cannot open", p);
+    try {
+        write_fd(fd, content, p);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    ::close(fd);
 }
 
 void check_name(const std::string& name) {
@@ -55,16 +69,12 @@ void FileStorage::write_atomic(const std::string& name, const std::string& conte
     check_name(name);
     const auto final_path = dir_ / name;
     const auto tmp_path = dir_ / ("." + name + ".tmp");
-    const int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw io_error("cannot create", tmp_path);
     try {
-        write_all(fd, content, tmp_path);
+        write_file(tmp_path, O_TRUNC, content);
     } catch (...) {
-        ::close(fd);
         ::unlink(tmp_path.c_str());  // the old file stays whole
         throw;
     }
-    ::close(fd);
     if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) throw io_error("cannot rename onto", final_path);
     // The rename itself must reach the disk before the write counts as acknowledged.
     const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -76,16 +86,7 @@ void FileStorage::write_atomic(const std::string& name, const std::string& conte
 
 void FileStorage::append(const std::string& name, const std::string& content) {
     check_name(name);
-    const auto path = dir_ / name;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) throw io_error("cannot open", path);
-    try {
-        write_all(fd, content, path);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
+    write_file(dir_ / name, O_APPEND, content);
 }
 
 std::vector<std::string> FileStorage::list() const {

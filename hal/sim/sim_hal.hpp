@@ -2,7 +2,7 @@
 // The simulator's hal, in one place (ARCHITECTURE "The shape": one composition per backend, as
 // ArduPilot's HALs are): the loop, the virtual clock's scheduler (the rig's, shared with the
 // world), the device clock over it, the RS-485 port the module has on the virtual bus, virtual
-// NICs from endpoint strings, the data directory with its fault knobs, the system and workers.
+// NICs at their listen addresses, the data directory with its fault knobs, the system and workers.
 #include <map>
 #include <memory>
 #include <string>
@@ -17,13 +17,10 @@
 namespace hal::sim {
 
 struct SimEndpoints {
-    // Interface -> listen address: "eth1=127.0.0.1,eth2=127.0.0.2" (parse_listen).
-    std::map<std::string, std::string> listen{{"eth1", "127.0.0.1"}};
+    std::map<std::string, std::string> listen{{"eth1", "127.0.0.1"}};  // interface -> listen address
     std::string data_dir;
     Identity identity;
 };
-// "eth1=127.0.0.1,eth2=127.0.0.2" -> {eth1: 127.0.0.1, eth2: 127.0.0.2}; throws std::invalid_argument naming a bad entry.
-std::map<std::string, std::string> parse_listen(const std::string& text);
 
 class SimHal {
 public:

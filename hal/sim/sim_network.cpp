@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <utility>
 
 namespace hal::sim {
 
@@ -16,15 +17,17 @@ SimNetwork::SimNetwork(const std::map<std::string, std::string>& listen) {
     for (const auto& [name, address] : listen) find(name).listen_address = address;
 }
 
-NetInterfaceState& SimNetwork::find(const std::string& name) {
-    for (auto& i : interfaces_)
+const NetInterfaceState& SimNetwork::find(const std::string& name) const {
+    for (const auto& i : interfaces_)
         if (i.name == name) return i;
     throw std::invalid_argument("unknown network interface '" + name + "': eth1, eth2 or wlan");
 }
 
-NetInterfaceState SimNetwork::interface(const std::string& name) const {
-    return const_cast<SimNetwork*>(this)->find(name);
+NetInterfaceState& SimNetwork::find(const std::string& name) {
+    return const_cast<NetInterfaceState&>(std::as_const(*this).find(name));
 }
+
+NetInterfaceState SimNetwork::interface(const std::string& name) const { return find(name); }
 
 std::uint16_t SimNetwork::host_port(std::uint16_t device_port) const {
     return host_port_for(device_port, ::geteuid() == 0);

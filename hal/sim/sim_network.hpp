@@ -24,6 +24,7 @@ public:
 
 private:
     NetInterfaceState& find(const std::string& name);
+    const NetInterfaceState& find(const std::string& name) const;
     std::vector<NetInterfaceState> interfaces_;
     std::map<int, LinkListener> listeners_;
     int next_listener_ = 1;
