@@ -6,11 +6,14 @@ packages=(
   libboost-all-dev libmodbus-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
   pybind11-dev python3-pybind11 libssl-dev zlib1g-dev
   python3-pytest python3-pymodbus python3-serial python3-serial-asyncio
+  libcairo2-dev fonts-dejavu-core python3-requests openssl poppler-utils chromium
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The web UI's build needs Node.js and npm: Debian's, unless the machine already has them.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

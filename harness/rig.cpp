@@ -136,6 +136,9 @@ void Rig::set_load(const nlohmann::json& load) {
 }
 
 void Rig::start() {
+    // The module's own reboot (web manual 8.2): run from a timer of its own, outside the
+    // firmware's handlers, since the firmware is built anew.
+    sim_hal_->system().on_reboot_request([this](const std::string&) { scheduler_.after(hal::Duration{0}, [this] { reboot_module(); }); });
     firmware_->start();
     started_ = true;
     // A rig is for tests and people: the Modbus TCP gateway that cannot listen is an error at once

@@ -187,4 +187,4 @@ def test_link_disk_and_power_cut_knobs():
         assert rig.settings()["device.description"] == "AcuRev 2100"
         assert rig.change_settings({"device.description": "Panel 3", "network.modbus_tcp_idle_timeout": 30}) == []
         assert rig.settings()["device.description"] == "Panel 3"
-        assert rig.change_settings({"meter.ct_ratio_1": 1}) == ["CT Ratio 1 1 is out of range: 5-50000 A"]
+        assert rig.change_settings({"meter.ct_ratio_1": 1}) == ["CT Ratio 1 must be between 5 and 50000 A, got 1"]

@@ -8,7 +8,7 @@ Firmware::Firmware(hal::Hal& hal, FirmwareOptions options)
     : hal_(hal), settings_(hal.storage), model_(options.stale_after) {
     link_ = std::make_unique<BoardLink>(hal_, model_, settings_, options.poller, options.rtu);
     link_->on_cycle_end([this] { hub_.end_of_cycle(hal_.scheduler.now()); });
-    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, model_, hub_, settings_, *link_}, options.services);
+    host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, model_, hub_, settings_, *link_, *this}, options.services);
 }
 
 Firmware::~Firmware() { stop(); }
@@ -29,24 +29,61 @@ std::optional<std::uint16_t> Firmware::board_register(std::uint16_t address) con
     return model_.registers(address, 1).at(0);
 }
 
+ModuleControl::Errors Firmware::apply_module_settings(const nlohmann::json& normalised) {
+    nlohmann::json module = nlohmann::json::object();
+    std::vector<std::string> live;
+    for (const auto& [k, v] : normalised.items()) {
+        const auto* spec = SettingsSchema::instance().find(k);
+        if (spec->board) continue;
+        module[k] = v;
+        if (spec->applies != Applies::reboot) live.push_back(k);  // the others wait for the reboot, listed as pending
+    }
+    auto errors = settings_.change(module);
+    if (errors.empty()) host_->settings_changed(live);
+    return errors;
+}
+
 std::vector<std::string> Firmware::change_settings(const nlohmann::json& changes) {
     const BoardRegisters board = [this](std::uint16_t a) { return board_register(a); };
     nlohmann::json normalised;
     auto errors = settings_.validate(changes, normalised, board);
     if (!errors.empty()) return errors;
-    nlohmann::json module = nlohmann::json::object();
-    std::vector<std::string> keys;
-    for (const auto& [k, v] : normalised.items())
-        if (!SettingsSchema::instance().find(k)->board) {
-            module[k] = v;
-            keys.push_back(k);
-        }
-    errors = settings_.change(module);
+    errors = apply_module_settings(normalised);
     if (!errors.empty()) return errors;
-    host_->settings_changed(keys);
     // Board settings go to the board; the saved copy follows when it acknowledges.
     for (const auto& w : Settings::board_writes(normalised)) link_->write_registers(w.address, w.values, [](const TransactionResult&) {});
     return {};
+}
+
+void Firmware::change_settings(const nlohmann::json& changes, std::function<void(Errors)> done) {
+    const BoardRegisters board = [this](std::uint16_t a) { return board_register(a); };
+    nlohmann::json normalised;
+    auto errors = settings_.validate(changes, normalised, board);
+    if (errors.empty()) errors = apply_module_settings(normalised);
+    const auto writes = Settings::board_writes(normalised);
+    if (!errors.empty() || writes.empty()) return done(errors);
+    struct Pending {
+        std::size_t left;
+        Errors errors;
+        std::function<void(Errors)> done;
+    };
+    auto pending = std::make_shared<Pending>(Pending{writes.size(), {}, std::move(done)});
+    for (const auto& w : writes)
+        link_->write_registers(w.address, w.values, [pending, address = w.address](const TransactionResult& r) {
+            const auto* spec = SettingsSchema::instance().find_board(address);
+            const std::string what = spec ? spec->label : "register " + std::to_string(address);
+            if (r.error)
+                pending->errors.push_back("the meter did not answer the write of " + what);
+            else if (r.response && r.response->exception)
+                pending->errors.push_back("the meter refused " + what + " (Modbus exception " +
+                                          std::to_string(static_cast<int>(*r.response->exception)) + ")");
+            if (--pending->left == 0) pending->done(pending->errors);
+        });
+}
+
+void Firmware::reboot(const std::string& reason) {
+    // After the asking request has been answered.
+    hal_.scheduler.after(hal_.scheduler.peer_time(std::chrono::milliseconds(500)), [this, reason] { hal_.system.request_reboot(reason); });
 }
 
 ModbusGateway& Firmware::modbus_tcp() {

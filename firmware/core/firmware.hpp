@@ -26,7 +26,7 @@ struct FirmwareOptions {
     std::vector<ServiceDescriptor> services = service_registry();
 };
 
-class Firmware final {
+class Firmware final : public ModuleControl {
 public:
     explicit Firmware(hal::Hal& hal, FirmwareOptions options = {});
     ~Firmware();
@@ -37,6 +37,10 @@ public:
     // Validates and saves `changes` (refused whole on any bad value), then hands each changed key
     // to the service that owns it. Returns the errors, each naming the field and its range.
     std::vector<std::string> change_settings(const nlohmann::json& changes);
+    // The same, and `done` once the board acknowledged its settings (or refused them).
+    void change_settings(const nlohmann::json& changes, std::function<void(Errors)> done) override;
+    std::vector<ServiceState> service_states() const override { return host_->states(); }
+    void reboot(const std::string& reason) override;
 
     DataModel& model() { return model_; }
     DataHub& hub() { return hub_; }
@@ -49,6 +53,8 @@ public:
 
 private:
     std::optional<std::uint16_t> board_register(std::uint16_t address) const;
+    // Saves the module's keys among `normalised` and hands the live ones to their services.
+    Errors apply_module_settings(const nlohmann::json& normalised);
     hal::Hal& hal_;
     Settings settings_;
     DataModel model_;

@@ -24,6 +24,28 @@ struct Health {
     std::string detail;  // why it is not running, or what it serves
 };
 
+struct ServiceState {
+    std::string name, label;
+    enum class State { stopped, running, failed } state = State::stopped;
+    std::string detail;  // the health detail, or why it failed
+    int failures = 0;    // start attempts that failed in a row
+};
+const char* to_string(ServiceState::State s);
+
+// What the module as a whole offers its services (the web pages' settings, health and reboot).
+class ModuleControl {
+public:
+    virtual ~ModuleControl() = default;
+    using Errors = std::vector<std::string>;
+    // Validates `changes` ({key: value}) as a whole and saves it (nothing changes on any error);
+    // board settings are written to the board. `done` runs once the board acknowledged them, with
+    // the errors (each naming the field and its range, or the board's refusal).
+    virtual void change_settings(const nlohmann::json& changes, std::function<void(Errors)> done) = 0;
+    virtual std::vector<ServiceState> service_states() const = 0;
+    // The module restarts shortly (after the asking request is answered); pending settings apply.
+    virtual void reboot(const std::string& reason) = 0;
+};
+
 // What a service is given; it reaches the world through nothing else.
 struct ServiceContext {
     hal::Hal& hal;  // the loop (hal.io), timers, the device clock, storage, network, workers
@@ -31,6 +53,7 @@ struct ServiceContext {
     DataHub& hub;                 // snapshots per group at the end of each poll cycle: subscribe, never poll
     Settings& settings;           // read with the service's own keys
     BoardLink& board;             // writes forwarded to the board
+    ModuleControl& module;        // settings changes through the one validator, service health, reboot
 };
 
 enum class Reconfigured { live, restart_service, reboot_module };

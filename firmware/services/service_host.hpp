@@ -12,14 +12,6 @@
 
 namespace fw {
 
-struct ServiceState {
-    std::string name, label;
-    enum class State { stopped, running, failed } state = State::stopped;
-    std::string detail;  // the health detail, or why it failed
-    int failures = 0;    // start attempts that failed in a row
-};
-const char* to_string(ServiceState::State s);
-
 class ServiceHost {
 public:
     ServiceHost(ServiceContext context, const std::vector<ServiceDescriptor>& registry);

@@ -55,8 +55,15 @@ std::string SettingSpec::manual_text() const {
 }
 
 std::optional<std::string> SettingSpec::normalise(const nlohmann::json& v, nlohmann::json& out) const {
+    // Worded as the manual's pages word it: "CT Ratio 1 must be between 5 and 50000 A, got 60000".
     auto refuse = [&](const std::string& shown) {
-        return label + " " + shown + " is out of range: " + range_text() + (unit.empty() ? "" : " " + unit);
+        const bool plain_range = (type == SettingType::integer || type == SettingType::real) && allowed.empty() &&
+                                 (!board || (board->ranges.empty() && board->allowed.empty()));
+        const bool board_word = board && type == SettingType::integer;
+        const std::string rule = plain_range ? "between " + number_text(board_word ? board->min : min) + " and " + number_text(board_word ? board->max : max)
+                                 : type == SettingType::choice ? "one of " + range_text()
+                                                               : range_text();
+        return label + " must be " + rule + (unit.empty() ? "" : " " + unit) + ", got " + shown;
     };
     switch (type) {
         case SettingType::text: {

@@ -155,6 +155,12 @@ const json& Settings::value(const std::string& key) const {
     return values_[key];
 }
 
+const json& Settings::running(const std::string& key) const {
+    const auto* spec = SettingsSchema::instance().find(key);
+    if (spec && spec->applies == Applies::reboot && running_.contains(key)) return running_[key];
+    return value(key);
+}
+
 std::int64_t Settings::number(const std::string& key) const {
     const auto& v = value(key);
     if (v.is_boolean()) return v.get<bool>() ? 1 : 0;

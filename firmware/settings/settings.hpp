@@ -46,6 +46,8 @@ public:
     std::int64_t number(const std::string& key) const;           // integers, choices (their code), booleans (0/1)
     double real(const std::string& key) const;
     std::string text(const std::string& key) const;
+    // The value the module runs with: for a key that applies on reboot, the one saved at boot.
+    const nlohmann::json& running(const std::string& key) const;
     nlohmann::json to_json() const { return values_; }
 
     // The whole set for a backup, secrets left out; import migrates and applies it like any change.

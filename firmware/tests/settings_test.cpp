@@ -80,8 +80,8 @@ TEST_CASE("settings: a change with one bad value is refused whole, each error na
     const auto errors = settings.change({{"meter.ct_ratio_1", 200}, {"network.modbus_tcp_port", 70}, {"meter.wiring", "4LN"}, {"x.y", 1}});
     // In key order (the change is a JSON object).
     CHECK(errors == std::vector<std::string>{
-                        "Wiring of Three Phase User \"4LN\" is out of range: 1LN (0), 3LN (1), 2LN (2), high-leg (3), 2LL (4), 2LN/Network (5)",
-                        "Modbus TCP Port 70 is out of range: 502 or 2000-5999", "unknown setting 'x.y' (docs/settings.md lists them)"});
+                        "Wiring of Three Phase User must be one of 1LN (0), 3LN (1), 2LN (2), high-leg (3), 2LL (4), 2LN/Network (5), got \"4LN\"",
+                        "Modbus TCP Port must be 502 or 2000-5999, got 70", "unknown setting 'x.y' (docs/settings.md lists them)"});
     CHECK(settings.number("meter.ct_ratio_1") == 100);  // nothing of it was kept
     // A cross-field rule of the board map, seen with both sides of the change.
     CHECK(settings.change({{"meter.demand_subinterval", 10}}) ==
@@ -127,7 +127,7 @@ TEST_CASE("settings: export and import round-trip; a bad import changes nothing"
     auto bad = doc;
     bad["values"]["meter.ct_ratio_2"] = 60000;
     bad["values"]["device.description"] = "changed";
-    CHECK(b.import_json(bad) == std::vector<std::string>{"CT Ratio 2 60000 is out of range: 5-50000 A"});
+    CHECK(b.import_json(bad) == std::vector<std::string>{"CT Ratio 2 must be between 5 and 50000 A, got 60000"});
     CHECK(b.text("device.description") == "Panel 3");
 }
 

@@ -1,6 +1,7 @@
 // acurev-sim: the simulated AcuRev 2100 for people — virtual board, bus and firmware in one
 // process, paced to real time (or --speed N faster). Prints "ready" and its endpoints once every
 // service listens; stops cleanly on Ctrl-C.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,15 +13,66 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 
 #include "linux/realtime_pacer.hpp"
 #include "linux/tty_serial_port.hpp"
 #include "rig.hpp"
+#include "settings/json_input.hpp"
 
 namespace {
 
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested = true; }
+
+// Commands typed (or piped) on standard input while the meter runs, one per line:
+//   load {"channel": 1, "current": 20, "pf": 0.9}   a config "channels" entry: the new load of that channel
+// Read on the loop; a bad command is reported on stderr and the meter runs on. Standard input
+// that cannot be watched (a regular file, /dev/null) takes no commands.
+class StdinCommands {
+public:
+    StdinCommands(harness::Rig& rig) : rig_(rig), in_(rig.io()) {
+        flags_ = ::fcntl(STDIN_FILENO, F_GETFL);
+        boost::system::error_code ec;
+        in_.assign(::dup(STDIN_FILENO), ec);
+        if (!ec) read();
+    }
+    ~StdinCommands() {
+        boost::system::error_code ec;
+        in_.close(ec);
+        if (flags_ >= 0) ::fcntl(STDIN_FILENO, F_SETFL, flags_);  // a terminal is left as it was
+    }
+
+private:
+    void read() {
+        boost::asio::async_read_until(in_, buffer_, '\n', [this](boost::system::error_code ec, std::size_t) {
+            if (ec) return;  // end of input, or input that cannot be watched
+            std::istream lines(&buffer_);
+            std::string line;
+            std::getline(lines, line);
+            run(line);
+            read();
+        });
+    }
+    void run(const std::string& line) {
+        const auto space = line.find(' ');
+        const std::string verb = line.substr(0, space);
+        try {
+            if (verb.empty()) return;
+            if (verb != "load") throw harness::ConfigError("unknown command '" + verb + "' (commands: load {channel entry})");
+            rig_.set_load(fw::parse_json_input(space == std::string::npos ? "" : line.substr(space + 1), "the load command"));
+            std::cout << "load changed" << std::endl;
+        } catch (const std::exception& e) {
+            std::cerr << "acurev-sim: " << e.what() << std::endl;
+        }
+    }
+    harness::Rig& rig_;
+    boost::asio::posix::stream_descriptor in_;
+    boost::asio::streambuf buffer_;
+    int flags_ = -1;
+};
 
 struct RunOptions {
     std::string config_file;
@@ -78,6 +130,7 @@ int run(const RunOptions& o) {
         rig.board().attach(*pty_port, true);
     }
 
+    StdinCommands commands(rig);
     std::cout << "ready" << std::endl;
     if (rig.restarted()) std::cout << "  restarted from the board memory in " << rig.data_dir().string() << "\n";
     std::cout << fw::endpoint_table(rig.firmware().services());

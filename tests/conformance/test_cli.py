@@ -28,7 +28,7 @@ def test_bad_config_names_the_field(tmp_path):
 
 def test_modbus_port_out_of_range():
     r = run_sim(["--modbus-port", "70"])
-    assert r.returncode != 0 and "Modbus TCP Port 70 is out of range: 502 or 2000-5999" in r.stderr
+    assert r.returncode != 0 and "Modbus TCP Port must be 502 or 2000-5999, got 70" in r.stderr
 
 
 def test_port_in_use():

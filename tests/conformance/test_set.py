@@ -34,11 +34,11 @@ def test_set_reaches_the_board_and_the_module(tmp_path):
 
 
 @pytest.mark.parametrize("assignment, message", [
-    ("meter.ct_ratio_1=60000", "CT Ratio 1 60000 is out of range: 5-50000 A"),
-    ("meter.wiring=4LN", 'Wiring of Three Phase User "4LN" is out of range: 1LN (0), 3LN (1)'),
+    ("meter.ct_ratio_1=60000", "CT Ratio 1 must be between 5 and 50000 A, got 60000"),
+    ("meter.wiring=4LN", 'Wiring of Three Phase User must be one of 1LN (0), 3LN (1)'),
     ("alarms.alarm1_enable=yes", 'Alarm 1 Enable must be true or false, got "yes"'),
     ("meter.demand_subinterval=10", "Averaging Interval Window 15 min must be at least 2 x the sub-interval (10 min)"),
-    ("network.modbus_tcp_port=70", "Modbus TCP Port 70 is out of range: 502 or 2000-5999"),
+    ("network.modbus_tcp_port=70", "Modbus TCP Port must be 502 or 2000-5999, got 70"),
     ("nope.x=1", "unknown setting 'nope.x'"),
     ("meter.ct_ratio_1", "expected KEY=VALUE"),
 ], ids=["range", "choice", "boolean", "cross-field", "module", "unknown", "no-value"])

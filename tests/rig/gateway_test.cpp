@@ -121,7 +121,7 @@ TEST_CASE("gateway: the connection limit is a setting applied live") {
     CHECK(open_on_server(*held[5]));
     const auto errors = rig.firmware().change_settings({{"network.modbus_tcp_max_connections", 0}});
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0] == "Modbus TCP Connections 0 is out of range: 1-64");
+    CHECK(errors[0] == "Modbus TCP Connections must be between 1 and 64, got 0");
 }
 
 TEST_CASE("gateway: eth1's link goes down and up; eth2 serves throughout") {

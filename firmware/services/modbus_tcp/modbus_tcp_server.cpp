@@ -142,70 +142,30 @@ private:
 
 ModbusTcpServer::ModbusTcpServer(asio::io_context& io, hal::Scheduler& scheduler, hal::Network& network, ModbusBackend& backend,
                                  ModbusTcpOptions options)
-    : io_(io), scheduler_(scheduler), network_(network), backend_(backend), options_(std::move(options)) {
+    : scheduler_(scheduler), backend_(backend), options_(std::move(options)),
+      listeners_(io, scheduler, network, "Modbus TCP", options_.port, [this](tcp::socket s, const std::string& i) { accepted(std::move(s), i); },
+                 [this](const std::string& i) { link_down(i); }) {
     options_.max_connections = std::max<std::size_t>(1, options_.max_connections);
 }
 
-ModbusTcpServer::~ModbusTcpServer() {
-    stop();
-    *alive_ = false;
-}
+ModbusTcpServer::~ModbusTcpServer() { stop(); }
 
 void ModbusTcpServer::set_idle_timeout(hal::Duration d) {
     options_.idle_timeout = d;
     for (const auto& c : connections_) c->rearm_idle();  // live: open connections count from now with the new timeout
 }
 
-void ModbusTcpServer::start() {
-    if (started_) return;
-    started_ = true;
-    link_listener_ = network_.add_link_listener([this](const std::string& interface, bool up) { on_link(interface, up); });
-    try {
-        for (const auto& where : network_.listen_addresses()) listen_on(where);
-    } catch (...) {
-        stop();
-        throw;
-    }
-}
-
-void ModbusTcpServer::listen_on(const hal::ListenAddress& where) {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(where.address, ec);
-    if (ec) throw std::runtime_error("Modbus TCP listen address '" + where.address + "' of " + where.interface + " is not an IP address");
-    auto acceptor = std::make_shared<tcp::acceptor>(io_);
-    const tcp::endpoint endpoint(address, options_.port);
-    acceptor->open(endpoint.protocol(), ec);
-    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor->bind(endpoint, ec);
-    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec)
-        throw std::runtime_error("cannot listen for Modbus TCP on " + where.address + ":" + std::to_string(options_.port) + " (" +
-                                 where.interface + "): " +
-                                 (ec == asio::error::address_in_use ? std::string("the port is already in use") : ec.message()));
-    acceptors_[where.interface] = std::move(acceptor);
-    addresses_[where.interface] = where.address;
-    accept(where.interface);
-}
+void ModbusTcpServer::start() { listeners_.start(); }
 
 void ModbusTcpServer::stop() {
-    if (link_listener_) network_.remove_link_listener(link_listener_);
-    link_listener_ = 0;
-    started_ = false;
-    for (auto& [name, a] : acceptors_) {
-        boost::system::error_code ec;
-        a->close(ec);
-    }
-    acceptors_.clear();
-    addresses_.clear();
+    listeners_.stop();
     auto open = connections_;
     for (const auto& c : open) c->close();
 }
 
 std::string ModbusTcpServer::describe() const {
-    std::string out;
-    for (const auto& [name, address] : addresses_) out += (out.empty() ? "" : ", ") + name + " " + address + ":" + std::to_string(options_.port);
-    if (!link_failure_.empty()) out += (out.empty() ? "" : "; ") + link_failure_;
-    return out + "; " + std::to_string(connections_.size()) + " clients";
+    const std::string where = listeners_.describe();
+    return where + (where.empty() ? "" : "; ") + std::to_string(connections_.size()) + " clients";
 }
 
 void ModbusTcpServer::set_max_connections(std::size_t n) {
@@ -213,32 +173,12 @@ void ModbusTcpServer::set_max_connections(std::size_t n) {
     while (connections_.size() > options_.max_connections) make_room();
 }
 
-void ModbusTcpServer::on_link(const std::string& interface, bool up) {
-    if (!started_) return;
-    if (!up) {
-        auto it = acceptors_.find(interface);
-        if (it != acceptors_.end()) {
-            boost::system::error_code ec;
-            it->second->close(ec);
-            acceptors_.erase(it);
-            addresses_.erase(interface);
-        }
-        auto open = connections_;
-        for (const auto& c : open)
-            if (c->interface() == interface) {
-                ++stats_.link_closed;
-                c->close();
-            }
-        return;
-    }
-    link_failure_.clear();
-    for (const auto& where : network_.listen_addresses())
-        if (where.interface == interface && !acceptors_.count(interface)) {
-            try {
-                listen_on(where);
-            } catch (const std::exception& e) {
-                link_failure_ = e.what();
-            }
+void ModbusTcpServer::link_down(const std::string& interface) {
+    auto open = connections_;
+    for (const auto& c : open)
+        if (c->interface() == interface) {
+            ++stats_.link_closed;
+            c->close();
         }
 }
 
@@ -252,32 +192,12 @@ void ModbusTcpServer::make_room() {
     (*oldest)->close();
 }
 
-void ModbusTcpServer::accept(const std::string& interface) {
-    auto it = acceptors_.find(interface);
-    if (it == acceptors_.end()) return;
-    std::shared_ptr<tcp::acceptor> acceptor = it->second;
-    std::weak_ptr<bool> alive = alive_;
-    acceptor->async_accept([this, alive, interface, acceptor](boost::system::error_code ec, tcp::socket socket) {
-        if (alive.expired() || ec == asio::error::operation_aborted) return;
-        auto now = acceptors_.find(interface);
-        if (now == acceptors_.end() || now->second != acceptor) return;  // closed meanwhile
-        if (ec) {
-            // Out of descriptors or buffers: try again a little later rather than spin on a readable listener.
-            scheduler_.after(std::chrono::milliseconds(100), [this, alive, interface] {
-                if (!alive.expired()) accept(interface);
-            });
-            return;
-        }
-        {
-            while (connections_.size() >= options_.max_connections) make_room();
-            socket.set_option(tcp::no_delay(true), ec);
-            ++stats_.connections;
-            auto c = std::make_shared<Connection>(*this, std::move(socket), interface);
-            connections_.insert(c);
-            c->start();
-        }
-        accept(interface);
-    });
+void ModbusTcpServer::accepted(tcp::socket socket, const std::string& interface) {
+    while (connections_.size() >= options_.max_connections) make_room();
+    ++stats_.connections;
+    auto c = std::make_shared<Connection>(*this, std::move(socket), interface);
+    connections_.insert(c);
+    c->start();
 }
 
 }  // namespace fw

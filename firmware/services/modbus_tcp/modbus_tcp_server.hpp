@@ -19,6 +19,7 @@
 #include "hal/clock.hpp"
 #include "hal/network.hpp"
 #include "modbus/pdu.hpp"
+#include "services/net/tcp_listeners.hpp"
 
 namespace fw {
 
@@ -51,7 +52,7 @@ public:
     // the reason when one cannot be listened on (nothing is left listening then).
     void start();
     void stop();
-    bool listening() const { return !acceptors_.empty(); }
+    bool listening() const { return listeners_.listening(); }
     std::string describe() const;  // "eth1 127.0.0.1:10502, eth2 127.0.0.2:10502; 3 clients"
     std::uint16_t port() const { return options_.port; }
     void set_idle_timeout(hal::Duration d);
@@ -61,25 +62,16 @@ public:
 
 private:
     class Connection;
-    void listen_on(const hal::ListenAddress& where);
-    void accept(const std::string& interface);
-    void on_link(const std::string& interface, bool up);
+    void accepted(boost::asio::ip::tcp::socket socket, const std::string& interface);
+    void link_down(const std::string& interface);
     void make_room();
 
-    boost::asio::io_context& io_;
     hal::Scheduler& scheduler_;
-    hal::Network& network_;
     ModbusBackend& backend_;
     ModbusTcpOptions options_;
-    std::map<std::string, std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;  // by interface
-    std::map<std::string, std::string> addresses_;                                    // interface -> address
     std::set<std::shared_ptr<Connection>> connections_;
-    // Handlers hold a weak copy: one that runs after the server is gone (a restart) does nothing.
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::uint64_t activity_ = 0;  // counts accepts and requests: orders connections by their last one
-    int link_listener_ = 0;
-    bool started_ = false;
-    std::string link_failure_;
+    TcpListeners listeners_;
     Stats stats_;
 };
 

@@ -1,0 +1,37 @@
+#pragma once
+// The JSON API under /api/v1 (docs/api.md): its routes, registered in the router's one table.
+// Readings come from the data model through the catalogue, with their quality; writes go through
+// the module's one settings validator or the board's command registers.
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "services/service.hpp"
+#include "services/web/access_control.hpp"
+#include "services/web/router.hpp"
+#include "services/web/tls_identity.hpp"
+
+namespace fw {
+
+struct WebApi {
+    ServiceContext& context;
+    AccessControl& access;
+    // The certificate served, and how an uploaded one replaces it (returns the error, if any).
+    std::function<const TlsIdentity&()> identity;
+    std::function<std::optional<std::string>(const TlsIdentity&)> replace_identity;
+    // The module's firmware and hardware versions (About > Information).
+    std::string module_firmware_version, module_hardware_version;
+};
+
+void add_reading_routes(Router& router, WebApi& api);     // readings, demand, energy, harmonics, I/O, logs, device
+void add_management_routes(Router& router, WebApi& api);  // session, settings, installation record, management, certificate
+
+// The device's local date and time of a reading taken at scheduler time `t`: "2026-12-02 16:00:05".
+std::string local_time_text(const ServiceContext& c, hal::Time t);
+// Board-packed time (year - 2000, month), (day, hour), (minute, second): "2020-03-27 17:04:08".
+std::string packed_time_text(std::uint16_t a, std::uint16_t b, std::uint16_t c);
+// Writes `values` to board registers; `done(error)` with an empty error once acknowledged.
+void board_write(ServiceContext& c, std::uint16_t address, std::vector<std::uint16_t> values, std::function<void(std::string)> done);
+
+}  // namespace fw
