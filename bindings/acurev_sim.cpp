@@ -6,12 +6,18 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <thread>
 
 #include "catalogue/catalogue.hpp"
 #include "rig.hpp"
+#include "services/web/web_service.hpp"
 
 namespace py = pybind11;
 
@@ -22,10 +28,30 @@ nlohmann::json to_json(const py::handle& obj) {
     return nlohmann::json::parse(json.attr("dumps")(obj).cast<std::string>());
 }
 
+// A TCP port in [lo, hi] that nothing on 127.0.0.1 listens on now, tried from a point that
+// differs per process (tests run side by side).
+int free_port(int lo, int hi) {
+    const int span = hi - lo + 1;
+    for (int i = 0; i < span; ++i) {
+        const int port = lo + (static_cast<int>(::getpid()) * 13 + i) % span;
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        if (ok) return port;
+    }
+    throw std::runtime_error("no free TCP port in " + std::to_string(lo) + "-" + std::to_string(hi));
+}
+
 class PyRig {
 public:
     PyRig(const py::object& config, std::optional<int> modbus_port) {
         harness::RigConfig c = config.is_none() ? harness::default_config() : harness::parse_config(to_json(config));
+        // The web interface on a free port of the manual's range (6000-9999), unless the config sets one.
+        if (!c.settings.contains("network.https_port")) c.settings["network.https_port"] = free_port(6000, 9999);
         // A free device port in the manual's range when none is given (tests run side by side).
         const int first = modbus_port ? *modbus_port : 2000 + static_cast<int>(::getpid() % 3000);
         for (int attempt = 0; attempt < (modbus_port ? 1 : 200); ++attempt) {
@@ -190,6 +216,17 @@ public:
 
     double now() const { return static_cast<double>(rig_->now().count()) * 1e-9; }
     int modbus_port() const { return rig_->modbus_tcp_port(); }
+
+    std::string web_url() {
+        check_open();
+        Paused p(*this);
+        auto* web = dynamic_cast<fw::WebService*>(rig_->firmware().services().find("https"));
+        if (!web || web->urls().empty()) {
+            const auto s = rig_->firmware().services().state("https");
+            throw std::runtime_error("the web interface is not listening" + (s ? ": " + s->detail : std::string()));
+        }
+        return web->urls().front();
+    }
     int unit_id() const { return rig_->config().rs485_address; }
     std::uint64_t seed() const { return rig_->config().seed; }
 
@@ -262,6 +299,7 @@ PYBIND11_MODULE(acurev_sim, m) {
         .def("restore", &PyRig::restore, py::arg("snapshot"), "Puts the control faces back as they were at snapshot().")
         .def_property_readonly("now", &PyRig::now, "Simulated time, seconds since the Unix epoch.")
         .def_property_readonly("modbus_port", &PyRig::modbus_port, "The Modbus TCP port on 127.0.0.1.")
+        .def_property_readonly("web_url", &PyRig::web_url, "The web interface's HTTPS URL (https://127.0.0.1:<free port in 6000-9999>).")
         .def_property_readonly("unit_id", &PyRig::unit_id, "The Modbus unit id (the meter's RS-485 address).")
         .def_property_readonly("seed", &PyRig::seed)
         .def("close", &PyRig::close, "Stops the firmware and frees the rig.")

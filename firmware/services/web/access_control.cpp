@@ -87,31 +87,44 @@ AccessControl::AccessControl(hal::Scheduler& scheduler, hal::Storage& storage, h
 void AccessControl::load() {
     const auto text = storage_.read(file_name);
     if (!text) {
-        // First boot: the manual's defaults (6.1), hashed like any other password.
-        admin_ = PasswordHash::make("admin", iterations);
-        user_ = PasswordHash::make("view", iterations);
+        // First boot: the manual's defaults (6.1). They are public, so nothing is hashed until a
+        // password is changed (a first boot costs no PBKDF2 time).
         api_token_ = random_hex(16);
         save();
         return;
     }
     try {
         const json doc = json::parse(*text);
-        auto hash_of = [](const json& j) { return PasswordHash{j.at("salt"), j.at("iterations"), j.at("hash")}; };
-        admin_ = hash_of(doc.at("admin"));
-        user_ = hash_of(doc.at("user"));
-        admin_default_ = doc.at("admin").value("default", false);
-        user_default_ = doc.at("user").value("default", false);
+        auto read = [](const json& j, PasswordHash& h, bool& is_default) {
+            is_default = j.at("default").get<bool>();
+            if (is_default) return;
+            h = PasswordHash{j.at("salt"), j.at("iterations"), j.at("hash")};
+            (void)from_hex(h.salt), (void)from_hex(h.hash);
+            if (h.iterations < 1) throw std::runtime_error("iterations must be positive");
+        };
+        read(doc.at("admin"), admin_, admin_default_);
+        read(doc.at("user"), user_, user_default_);
         api_token_ = doc.at("api_token");
-        (void)from_hex(admin_.salt), (void)from_hex(user_.salt);
     } catch (const std::exception& e) {
         throw std::runtime_error(std::string(file_name) + " in the data directory is damaged (" + e.what() +
                                  "); remove it to go back to the default passwords");
     }
 }
 
+bool AccessControl::Check::matches(const std::string& password) const {
+    if (!is_default) return hash.matches(password);
+    return password.size() == default_password.size() && CRYPTO_memcmp(password.data(), default_password.data(), password.size()) == 0;
+}
+
+AccessControl::Check AccessControl::checker(AccessLevel level) const {
+    if (level == AccessLevel::admin) return {admin_default_, "admin", admin_};
+    return {user_default_, "view", user_};
+}
+
 void AccessControl::save() {
     auto entry = [](const PasswordHash& h, bool is_default) {
-        return json{{"salt", h.salt}, {"iterations", h.iterations}, {"hash", h.hash}, {"default", is_default}};
+        if (is_default) return json{{"default", true}};
+        return json{{"salt", h.salt}, {"iterations", h.iterations}, {"hash", h.hash}, {"default", false}};
     };
     const json doc{{"version", 1}, {"admin", entry(admin_, admin_default_)}, {"user", entry(user_, user_default_)}, {"api_token", api_token_}};
     storage_.write_atomic(file_name, doc.dump(2) + "\n");
@@ -127,9 +140,9 @@ void AccessControl::login(AccessLevel level, const std::string& password, const 
         const int shown = std::max(1, static_cast<int>(static_cast<double>(wait) / std::max(scale, 1e-9) + 0.999));
         return done({std::nullopt, 429, "too many failed logins from this address; try again in " + std::to_string(shown) + " s", shown});
     }
-    auto hash = std::make_shared<PasswordHash>(level == AccessLevel::admin ? admin_ : user_);
+    auto check = std::make_shared<Check>(checker(level));
     auto matched = std::make_shared<bool>(false);
-    workers_.submit([hash, matched, password] { *matched = hash->matches(password); },
+    workers_.submit([check, matched, password] { *matched = check->matches(password); },
                     [this, level, client, matched, done = std::move(done)] {
                         auto& th = throttle_[client];
                         if (!*matched) {
@@ -217,7 +230,7 @@ void AccessControl::change_passwords(PasswordChange change, std::function<void(i
         if (auto e = check_new_password("Admin New Password", *change.admin)) return done(400, *e);
     if (change.user)
         if (auto e = check_new_password("View New Password", *change.user)) return done(400, *e);
-    auto current = std::make_shared<PasswordHash>(admin_);
+    auto current = std::make_shared<Check>(checker(AccessLevel::admin));
     struct Result {
         bool matched = false;
         std::optional<PasswordHash> admin, user;

@@ -78,6 +78,14 @@ private:
         hal::Time until{};
         hal::Time last_failure{};
     };
+    // How a level's password is checked: against the manual's default while it is in use, else its hash.
+    struct Check {
+        bool is_default;
+        std::string default_password;
+        PasswordHash hash;
+        bool matches(const std::string& password) const;
+    };
+    Check checker(AccessLevel level) const;
     void load();
     void save();
     Session open_session(AccessLevel level);

@@ -76,9 +76,13 @@ TlsIdentity TlsIdentity::make_self_signed(const std::string& common_name, const 
         const bool ip = !a.empty() && a.find_first_not_of("0123456789.:abcdefABCDEF") == std::string::npos && a.find_first_of(".:") != std::string::npos;
         san += (san.empty() ? "" : ",") + std::string(ip ? "IP:" : "DNS:") + a;
     }
+    // Self-signed, so a client that trusts the downloaded certificate treats it as its own anchor:
+    // OpenSSL (and Python, curl) accept an anchor only with CA:TRUE and keyCertSign. pathlen:0 keeps
+    // it from vouching for any certificate but itself.
     const std::pair<int, std::string> extensions[] = {
-        {NID_basic_constraints, "critical,CA:FALSE"},
-        {NID_key_usage, "critical,digitalSignature"},
+        {NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+        {NID_key_usage, "critical,digitalSignature,keyCertSign"},
+        {NID_subject_key_identifier, "hash"},
         {NID_ext_key_usage, "serverAuth"},
         {NID_subject_alt_name, san},
     };

@@ -2,6 +2,7 @@
 // over the JSON API of docs/api.md.
 import { h, replace } from './dom.js';
 import { get, post, del, setCsrf, onUnauthorized } from './api.js';
+import { ask } from './modal.js';
 import { login } from './pages/login.js';
 import { dashboard, basicMetering, demand, energy } from './pages/metering.js';
 import { harmonics } from './pages/harmonics.js';
@@ -236,7 +237,7 @@ async function rebootModule() {
   try {
     await post('reboot', { target: 'module' });
   } catch (error) {
-    window.alert(error.message);
+    await ask({ title: 'Reboot', message: error.message, buttons: [{ label: 'OK', value: true, testid: 'modal-ok', primary: true }] });
     return;
   }
   document.body.append(overlay);

@@ -1,6 +1,7 @@
 // About (web manual 6.5): device Information and the Installation Record.
 import { h, replace } from '../dom.js';
 import { get, put } from '../api.js';
+import { markQuality } from '../format.js';
 import { humanize, infoTable } from '../tables.js';
 
 const METER_LABELS = {
@@ -28,8 +29,9 @@ const MODULE_LABELS = {
 
 // Rows of an object, nested objects flattened ("mac": {"eth1": ...} -> "mac.eth1"), labelled
 // from `labels` by the last part of the key where the page knows one.
+// The reply's "quality" is shown as the table's mark, not as a row.
 function rowsOf(object, labels = {}, prefix = '') {
-  return Object.entries(object || {}).flatMap(([key, value]) => {
+  return Object.entries(object || {}).filter(([key]) => key !== 'quality').flatMap(([key, value]) => {
     const path = prefix ? `${prefix}.${key}` : key;
     if (value && typeof value === 'object' && !Array.isArray(value)) return rowsOf(value, labels, path);
     const text = typeof value === 'boolean' ? (value ? 'On' : 'Off') : Array.isArray(value) ? value.join(', ') : value;
@@ -41,8 +43,9 @@ export function information(view, ctx) {
   replace(view, h('h1', {}, 'Information'), h('p', { class: 'hint' }, 'Loading...'));
   get('device').then((device) => {
     if (!ctx.alive()) return;
-    replace(view, h('h1', {}, 'Information'),
-      infoTable({ testid: 'meter-info', caption: 'Meter', rows: rowsOf(device.meter, METER_LABELS) }),
+    const meter = infoTable({ testid: 'meter-info', caption: 'Meter', rows: rowsOf(device.meter, METER_LABELS) });
+    markQuality(meter.querySelector('tbody'), device.meter && device.meter.quality);
+    replace(view, h('h1', {}, 'Information'), meter,
       infoTable({ testid: 'module-info', caption: 'Web Module', rows: rowsOf(device.module, MODULE_LABELS) }));
   }, (error) => replace(view, h('h1', {}, 'Information'), h('p', { class: 'error', 'data-testid': 'page-error' }, error.message)));
 }
