@@ -217,6 +217,11 @@ public:
     double now() const { return static_cast<double>(rig_->now().count()) * 1e-9; }
     int modbus_port() const { return rig_->modbus_tcp_port(); }
 
+    std::string data_dir() {
+        check_open();
+        return rig_->data_dir().string();
+    }
+
     std::string web_url() {
         check_open();
         Paused p(*this);
@@ -299,6 +304,7 @@ PYBIND11_MODULE(acurev_sim, m) {
         .def("restore", &PyRig::restore, py::arg("snapshot"), "Puts the control faces back as they were at snapshot().")
         .def_property_readonly("now", &PyRig::now, "Simulated time, seconds since the Unix epoch.")
         .def_property_readonly("modbus_port", &PyRig::modbus_port, "The Modbus TCP port on 127.0.0.1.")
+        .def_property_readonly("data_dir", [](PyRig& r) { return r.data_dir(); }, "The device's data directory.")
         .def_property_readonly("web_url", &PyRig::web_url, "The web interface's HTTPS URL (https://127.0.0.1:<free port in 6000-9999>).")
         .def_property_readonly("unit_id", &PyRig::unit_id, "The Modbus unit id (the meter's RS-485 address).")
         .def_property_readonly("seed", &PyRig::seed)

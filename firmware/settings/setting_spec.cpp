@@ -51,6 +51,8 @@ std::string SettingSpec::manual_text() const {
             if (default_value == code) d = name;
     if (type == SettingType::integer && !board)
         return "Default: " + d + ", Range: " + number_text(min) + " - " + number_text(max);
+    if (type == SettingType::integer && board->ranges.empty() && board->allowed.empty())
+        return "Default: " + d + ", Range: " + number_text(board->min) + " - " + number_text(board->max);
     return "Default: " + d + ", Allowed: " + range_text();
 }
 

@@ -152,7 +152,7 @@ def test_a_settings_write_through_the_api_and_through_modbus_meet_the_same_valid
     finally:
         c.close()
     ct = {s["key"]: s for s in admin.get(url).json()["settings"]}["meter.ct_ratio_1"]
-    assert ct["value"] == 300 and ct["range"] == "Default: 100, Allowed: 5-50000" and ct["applies"] == "meter"
+    assert ct["value"] == 300 and ct["range"] == "Default: 100, Range: 5 - 50000" and ct["applies"] == "meter"
 
 
 def floats(regs):

@@ -70,23 +70,27 @@ bool is_channel_segment(const std::string& s) {
 
 int rank(Quality q) { return q == Quality::fresh ? 0 : q == Quality::stale ? 1 : 2; }
 
+// As docs/api.md spells them: "fresh", "stale", "never_read".
+const char* quality_text(Quality q) { return q == Quality::fresh ? "fresh" : q == Quality::stale ? "stale" : "never_read"; }
+
 // A group of readings as the API answers them.
 class Values {
 public:
     explicit Values(const ServiceContext& c) : c_(c), now_(c.hal.scheduler.now()) {}
     void add(const Parameter& p) {
         const Reading r = c_.model.reading(p, now_);
-        json v{{"value", r.value}, {"unit", p.unit}, {"quality", to_string(r.quality)}, {"id", p.id}, {"name", p.name}};
+        json v{{"value", r.value}, {"unit", p.unit}, {"quality", quality_text(r.quality)}, {"id", p.id}, {"name", p.name}};
         if (p.id.rfind("demand.", 0) == 0 && p.id.size() > 5 && p.id.compare(p.id.size() - 5, 5, ".peak") == 0) {
             const auto t = c_.model.registers(static_cast<std::uint16_t>(p.board_register + 2), 3);
-            v["peak_time"] = packed_time_text(t[0], t[1], t[2]);
+            // No peak yet: the board's packed time is all zero (month 0).
+            v["peak_time"] = (t[0] & 0xFFU) == 0 ? json() : json(packed_time_text(t[0], t[1], t[2]));
         }
         values_[p.key] = std::move(v);
         if (rank(r.quality) > rank(worst_)) worst_ = r.quality;
         if (r.quality != Quality::never_read) oldest_ = std::min(oldest_, r.time);
     }
     json result() const {
-        return {{"time", oldest_ == hal::Time::max() ? std::string() : local_time_text(c_, oldest_)}, {"quality", to_string(worst_)},
+        return {{"time", oldest_ == hal::Time::max() ? std::string() : local_time_text(c_, oldest_)}, {"quality", quality_text(worst_)},
                 {"values", values_}};
     }
 
@@ -171,7 +175,7 @@ json io_state(const ServiceContext& c) {
                        {"counter", count.value},
                        {"value", value.value},
                        {"unit", acurev::di::unit_name(di_settings[at + acurev::di::unit])},
-                       {"quality", to_string(count.quality)}});
+                       {"quality", quality_text(count.quality)}});
     }
     const auto ro_settings = c.model.registers(blocks::ro_settings.start, blocks::ro_settings.count);
     json ros = json::array();
@@ -181,7 +185,7 @@ json io_state(const ServiceContext& c) {
                        {"mode", ro_settings[acurev::settings::ro_stride * (n - 1)] == 1 ? "alarm output" : "manual"},
                        {"status", c.model.coils()[n - 1] ? "On" : "Off"}});
     const Quality q = std::max(c.model.input_quality(now), c.model.coil_quality(now), [](Quality a, Quality b) { return rank(a) < rank(b); });
-    return {{"digital_inputs", dis}, {"relay_outputs", ros}, {"quality", to_string(q)}};
+    return {{"digital_inputs", dis}, {"relay_outputs", ros}, {"quality", quality_text(q)}};
 }
 
 json alarm_log(const ServiceContext& c) {
@@ -209,7 +213,7 @@ json alarm_log(const ServiceContext& c) {
                        {"unit", p ? p->unit : ""}});
     }
     return {{"active", active}, {"records", u32_at(r, al::records)}, {"log", log},
-            {"quality", to_string(c.model.quality(blocks::alarm_log.start, blocks::alarm_log.count, c.hal.scheduler.now()))}};
+            {"quality", quality_text(c.model.quality(blocks::alarm_log.start, blocks::alarm_log.count, c.hal.scheduler.now()))}};
 }
 
 const char* event_text(std::uint16_t type) {
@@ -245,6 +249,10 @@ private:
         std::optional<std::uint32_t> first;
         std::uint16_t count;
         HttpReply reply;
+        // The module's copy of the log's extent may be old: each window read brings it up to date,
+        // and a window asked for from an old extent is asked for again (at most a few times).
+        bool probed = false;
+        int rounds = 0;
     };
     void finish(HttpResponse r) {
         auto ask = std::move(queue_.front());
@@ -266,9 +274,9 @@ private:
         const auto head = c_.model.registers(blocks::event_log.start, blocks::event_log.count);
         const std::uint32_t written = u32_at(head, el::written), oldest = u32_at(head, el::oldest);
         auto& ask = queue_.front();
-        if (written == 0) return finish(HttpResponse::json(200, {{"written", 0}, {"oldest", 0}, {"events", json::array()}}));
-        const std::uint32_t first = ask.first ? *ask.first : std::max<std::uint32_t>(oldest, written >= ask.count ? written - ask.count + 1 : 1);
-        if (first < oldest || first > written)
+        if (written == 0 && ask.probed) return finish(HttpResponse::json(200, {{"written", 0}, {"oldest", 0}, {"events", json::array()}}));
+        const std::uint32_t first = ask.first ? *ask.first : std::max<std::uint32_t>({1U, oldest, written >= ask.count ? written - ask.count + 1 : 1});
+        if (ask.probed && (first < oldest || first > written))
             return finish(HttpResponse::error(404, "event " + std::to_string(first) + " is not kept: the log holds " + std::to_string(oldest) + "-" +
                                                        std::to_string(written)));
         const hal::Time asked = now;
@@ -285,7 +293,11 @@ private:
         namespace el = acurev::event_log;
         const auto read_at = c_.model.oldest_read(blocks::event_log);
         const auto r = c_.model.registers(blocks::event_log.start, blocks::event_log.count);
-        if (read_at && *read_at > asked && u32_at(r, el::window_first) == first && r[el::ready] == 1) return probe ? next() : reply_window(r);
+        if (read_at && *read_at > asked && u32_at(r, el::window_first) == first && r[el::ready] == 1) {
+            if (!probe) return reply_window(r);
+            queue_.front().probed = true;
+            return next();
+        }
         if (tries >= 60) return finish(HttpResponse::error(504, "the meter did not show the event log window in time"));
         auto self = shared_from_this();
         c_.hal.scheduler.after(std::chrono::milliseconds(50),
@@ -293,6 +305,15 @@ private:
     }
     void reply_window(const std::vector<std::uint16_t>& r) {
         namespace el = acurev::event_log;
+        auto& ask = queue_.front();
+        const std::uint32_t written = u32_at(r, el::written), oldest = u32_at(r, el::oldest), first = u32_at(r, el::window_first);
+        const std::uint32_t wanted = ask.first ? *ask.first : std::max<std::uint32_t>({1U, oldest, written >= ask.count ? written - ask.count + 1 : 1});
+        ask.probed = true;
+        if (wanted != first && ++ask.rounds < 4) return next();  // the newest records moved on meanwhile
+        if (written == 0) return finish(HttpResponse::json(200, {{"written", 0}, {"oldest", 0}, {"events", json::array()}}));
+        if (ask.first && (first < oldest || first > written))
+            return finish(HttpResponse::error(404, "event " + std::to_string(first) + " is not kept: the log holds " + std::to_string(oldest) +
+                                                       "-" + std::to_string(written)));
         json events = json::array();
         for (std::size_t i = 0; i < r[el::in_window] && i < el::max_window; ++i) {
             const std::size_t at = el::first_record + el::record_registers * i;
@@ -403,7 +424,7 @@ void add_reading_routes(Router& router, WebApi& api) {
                                {"seal_status", r[29] ? "On" : "Off"},
                                {"address", cx.board.address()},
                                {"description", cx.settings.text("device.description")},
-                               {"quality", to_string(cx.model.quality(blocks::device_info.start, blocks::device_info.count, cx.hal.scheduler.now()))}};
+                               {"quality", quality_text(cx.model.quality(blocks::device_info.start, blocks::device_info.count, cx.hal.scheduler.now()))}};
                     json module{{"serial_number", id.module_serial},        {"hardware_version", api.module_hardware_version},
                                 {"firmware_version", api.module_firmware_version}, {"mac_eth1", id.mac_eth1},
                                 {"mac_eth2", id.mac_eth2},                  {"mac_wlan", id.mac_wlan}};
