@@ -3,6 +3,7 @@
 #include "services/web/http_server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <stdexcept>
 
@@ -217,6 +218,7 @@ private:
     void refuse(int status, const std::string& why) {
         ++server_.stats_.bad_requests;
         keep_alive_ = false;
+        draining_ = status == 413;
         respond(HttpResponse::error(status, why), 11);
     }
 
@@ -269,8 +271,22 @@ private:
         res_.prepare_payload();
         auto self = this->shared_from_this();
         http::async_write(stream_, res_, [self](beast::error_code ec, std::size_t) {
+            if (!ec && self->draining_) return self->drain();
             if (ec || !self->keep_alive_) return self->close();
             self->read_request();
+        });
+    }
+
+    // A client still sending a body too large to take would get a reset, not our 413, if the
+    // socket closed with its bytes unread: read and drop them until it stops (a few MiB at most,
+    // within the request timeout).
+    void drain() {
+        if (closed_) return;
+        auto self = this->shared_from_this();
+        stream_.async_read_some(asio::buffer(scratch_), [self](beast::error_code ec, std::size_t n) {
+            self->drained_ += n;
+            if (ec || self->drained_ > 4 * 1024 * 1024) return self->close();
+            self->drain();
         });
     }
 
@@ -284,6 +300,9 @@ private:
     std::optional<hal::TimerId> timer_;
     bool keep_alive_ = true;
     bool closed_ = false;
+    bool draining_ = false;
+    std::size_t drained_ = 0;
+    std::array<char, 4096> scratch_{};
 };
 
 void HttpServer::Impl::accepted(tcp::socket socket, const std::string& interface) {
