@@ -65,7 +65,7 @@ def test_a_request_never_finished_is_closed_after_the_request_timeout(rig, web):
 
 
 def test_more_connections_than_slots_the_idle_ones_make_room(web):
-    idle = [tls_socket(web) for _ in range(70)]  # 64 slots
+    idle = [tls_socket(web) for _ in range(140)]  # 128 slots
     try:
         assert web.client().get(web.url + "/api/v1/certificate").status_code == 200
     finally:

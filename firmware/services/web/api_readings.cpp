@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <deque>
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "acurev/board_map.hpp"
@@ -73,47 +74,67 @@ int rank(Quality q) { return q == Quality::fresh ? 0 : q == Quality::stale ? 1 :
 // As docs/api.md spells them: "fresh", "stale", "never_read".
 const char* quality_text(Quality q) { return q == Quality::fresh ? "fresh" : q == Quality::stale ? "stale" : "never_read"; }
 
-// A group of readings as the API answers them.
-class Values {
-public:
-    explicit Values(const ServiceContext& c) : c_(c), now_(c.hal.scheduler.now()) {}
-    void add(const Parameter& p) {
-        const Reading r = c_.model.reading(p, now_);
-        json v{{"value", r.value}, {"unit", p.unit}, {"quality", quality_text(r.quality)}, {"id", p.id}, {"name", p.name}};
-        if (p.id.rfind("demand.", 0) == 0 && p.id.size() > 5 && p.id.compare(p.id.size() - 5, 5, ".peak") == 0) {
-            const auto t = c_.model.registers(static_cast<std::uint16_t>(p.board_register + 2), 3);
-            // No peak yet: the board's packed time is all zero (month 0).
-            v["peak_time"] = (t[0] & 0xFFU) == 0 ? json() : json(packed_time_text(t[0], t[1], t[2]));
-        }
-        values_[p.key] = std::move(v);
-        if (rank(r.quality) > rank(worst_)) worst_ = r.quality;
-        if (r.quality != Quality::never_read) oldest_ = std::min(oldest_, r.time);
-    }
-    json result() const {
-        return {{"time", oldest_ == hal::Time::max() ? std::string() : local_time_text(c_, oldest_)}, {"quality", quality_text(worst_)},
-                {"values", values_}};
-    }
-
-private:
-    const ServiceContext& c_;
-    hal::Time now_;
-    json values_ = json::object();
-    Quality worst_ = Quality::fresh;
-    hal::Time oldest_ = hal::Time::max();
+// One value of a group reply, its constant part written once: `"Va_V":{"unit":"V","id":...,"value":`.
+struct Field {
+    const Parameter* p;
+    std::string head;
+    bool peak;  // a demand peak: its time follows
 };
 
+// A group of readings as the API answers them (docs/api.md "Values"), written straight to text:
+// this is the API's busiest reply.
+std::string values_of(const ServiceContext& c, const std::vector<Field>& fields) {
+    const hal::Time now = c.hal.scheduler.now();
+    Quality worst = Quality::fresh;
+    hal::Time oldest = hal::Time::max();
+    std::string values;
+    values.reserve(fields.size() * 96);
+    char number[32];
+    for (const auto& f : fields) {
+        const Reading r = c.model.reading(*f.p, now);
+        values += values.empty() ? "" : ",";
+        values += f.head;
+        // Shortest text that reads back as the same double: equal to the Modbus float it came from.
+        const auto end = std::to_chars(number, number + sizeof number, r.value).ptr;
+        values.append(number, end);
+        values += ",\"quality\":\"";
+        values += quality_text(r.quality);
+        values += '"';
+        if (f.peak) {
+            const auto t = c.model.registers(static_cast<std::uint16_t>(f.p->board_register + 2), 3);
+            // No peak yet: the board's packed time is all zero (month 0).
+            values += (t[0] & 0xFFU) == 0 ? ",\"peak_time\":null" : ",\"peak_time\":\"" + packed_time_text(t[0], t[1], t[2]) + "\"";
+        }
+        values += '}';
+        if (rank(r.quality) > rank(worst)) worst = r.quality;
+        if (r.quality != Quality::never_read) oldest = std::min(oldest, r.time);
+    }
+    return std::string("{\"time\":\"") + (oldest == hal::Time::max() ? std::string() : local_time_text(c, oldest)) + "\",\"quality\":\"" +
+           quality_text(worst) + "\",\"values\":{" + values + "}}";
+}
+
 // Every catalogue row whose id starts with one of `prefixes` and that belongs to `channel`
-// ("ch03", "user2"), or to no channel when `channel` is empty.
-json select(const ServiceContext& c, const std::vector<std::string>& prefixes, const std::string& channel) {
-    Values v(c);
+// ("ch03", "user2"), or to no channel when `channel` is empty. Chosen once per route: a reply only
+// reads the values.
+std::vector<Field> select(const std::vector<std::string>& prefixes, const std::string& channel) {
+    std::vector<Field> out;
     for (const auto& p : Catalogue::instance().all()) {
         if (!std::any_of(prefixes.begin(), prefixes.end(), [&p](const std::string& pre) { return p.id.rfind(pre, 0) == 0; })) continue;
         const auto segs = split_id(p.id);
         const auto own = std::find_if(segs.begin(), segs.end(), is_channel_segment);
         if (channel.empty() ? own != segs.end() : (own == segs.end() || *own != channel)) continue;
-        v.add(p);
+        const std::string head = json(p.key).dump() + ":{\"unit\":" + json(p.unit).dump() + ",\"id\":" + json(p.id).dump() +
+                                 ",\"name\":" + json(p.name).dump() + ",\"value\":";
+        const bool peak = p.id.rfind("demand.", 0) == 0 && p.id.size() > 5 && p.id.compare(p.id.size() - 5, 5, ".peak") == 0;
+        out.push_back({&p, head, peak});
     }
-    return v.result();
+    return out;
+}
+
+HttpResponse json_text(std::string body) {
+    HttpResponse r;
+    r.body = std::move(body);
+    return r;
 }
 
 // The channel segment for an input channel (1-18) or user channel (1-9) parameter, or the error.
@@ -133,16 +154,24 @@ std::optional<std::string> channel_segment(const std::string& kind, const std::s
 // A group of readings: the system's at /api/v1/<name>, one input channel's at
 // /api/v1/<name>/channels/{n}, and one user channel's at /api/v1/<name>/users/{n}.
 void add_group(Router& router, ServiceContext& c, const std::string& name, std::vector<std::string> prefixes, bool users) {
+    auto system = std::make_shared<std::vector<Field>>(select(prefixes, ""));
     router.add({"GET", "/api/v1/" + name, "/api/v1/" + name, Access::user,
-                [&c, prefixes](const ApiCall&, HttpReply reply) { reply(HttpResponse::json(200, select(c, prefixes, ""))); }});
+                [&c, system](const ApiCall&, HttpReply reply) { reply(json_text(values_of(c, *system))); }});
     for (const std::string kind : {"channels", "users"}) {
         if (kind == "users" && !users) continue;
+        // By channel segment ("ch01" ... "ch18", "user1" ... "user9").
+        auto lists = std::make_shared<std::map<std::string, std::vector<Field>>>();
+        for (int n = 1; n <= (kind == "channels" ? 18 : 9); ++n) {
+            std::string unused;
+            const auto seg = *channel_segment(kind, std::to_string(n), unused);
+            (*lists)[seg] = select(prefixes, seg);
+        }
         router.add({"GET", "/api/v1/" + name + "/" + kind + "/{n}", "/api/v1/" + name + "/" + kind + "/1", Access::user,
-                    [&c, prefixes, kind](const ApiCall& call, HttpReply reply) {
+                    [&c, lists, kind](const ApiCall& call, HttpReply reply) {
                         std::string error;
                         const auto seg = channel_segment(kind, call.params[0], error);
                         if (!seg) return reply(HttpResponse::error(404, error));
-                        reply(HttpResponse::json(200, select(c, prefixes, *seg)));
+                        reply(json_text(values_of(c, lists->at(*seg))));
                     }});
     }
 }

@@ -23,7 +23,7 @@ struct HttpServerOptions {
     std::uint16_t port = 443;                      // the host port (after the unprivileged mapping)
     std::optional<TlsIdentity> tls;                // none: plain HTTP
     hal::Duration request_timeout{30'000'000'000};  // peer time
-    std::size_t max_connections = 64;
+    std::size_t max_connections = 128;  // browsers open about 6 each; scripts and the 100-client bench fit
     std::size_t header_limit = 8 * 1024;
     std::size_t body_limit = 64 * 1024;            // 413 beyond it ...
     std::size_t upload_body_limit = 1024 * 1024;   // ... except on the paths below

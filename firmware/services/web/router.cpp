@@ -31,8 +31,7 @@ std::vector<std::string> segments(const std::string& path) {
     return out;
 }
 
-bool match(const std::string& pattern, const std::string& path, std::vector<std::string>& params) {
-    const auto p = segments(pattern), s = segments(path);
+bool match(const std::vector<std::string>& p, const std::vector<std::string>& s, std::vector<std::string>& params) {
     if (p.size() != s.size()) return false;
     params.clear();
     for (std::size_t i = 0; i < p.size(); ++i) {
@@ -57,7 +56,9 @@ void Router::add(Route r) {
     if (state_changing(r.method) && r.access != Access::admin && !own_session)
         throw std::logic_error("route " + r.method + " " + r.pattern + " changes state and must be Admin");
     std::vector<std::string> unused;
-    if (!match(r.pattern, r.example, unused)) throw std::logic_error("route example " + r.example + " does not match " + r.pattern);
+    auto pattern = segments(r.pattern);
+    if (!match(pattern, segments(r.example), unused)) throw std::logic_error("route example " + r.example + " does not match " + r.pattern);
+    patterns_.push_back(std::move(pattern));
     routes_.push_back(std::move(r));
 }
 
@@ -65,9 +66,11 @@ void Router::dispatch(const HttpRequest& request, HttpReply reply) {
     const Route* found = nullptr;
     bool path_known = false;
     std::vector<std::string> params;
-    for (const auto& r : routes_) {
+    const auto path = segments(request.path);
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const auto& r = routes_[i];
         std::vector<std::string> p;
-        if (!match(r.pattern, request.path, p)) continue;
+        if (!match(patterns_[i], path, p)) continue;
         path_known = true;
         if (r.method == request.method || (request.method == "HEAD" && r.method == "GET")) {
             found = &r;

@@ -42,6 +42,7 @@ public:
 private:
     AccessControl& access_;
     std::vector<Route> routes_;
+    std::vector<std::vector<std::string>> patterns_;  // each route's pattern, split at '/'
 };
 
 }  // namespace fw
