@@ -44,7 +44,7 @@ inline constexpr Block metering_settings{"metering settings", 0x0A10, 1, Access:
 inline constexpr Block di_settings{"DI settings", 0x0A20, 91, Access::read_write, Origin::designed};
 inline constexpr Block ro_settings{"RO settings", 0x0A80, 6, Access::read_write, Origin::designed};
 inline constexpr Block run_time{"device run time", 0x0120, 2, Access::read_only, Origin::designed};
-inline constexpr Block commands{"commands", 0x0B00, 5, Access::read_write, Origin::designed, Poll::never};
+inline constexpr Block commands{"commands", 0x0B00, 6, Access::read_write, Origin::designed, Poll::never};
 inline constexpr Block event_window{"event log window", 0x0B08, 3, Access::read_write, Origin::designed};
 inline constexpr Block alarm_settings{"alarm settings", 0x0B10, 160, Access::read_write, Origin::designed};
 // 14 seasons, 8 schedules of 14 segments and 30 holidays need 481 registers: more than is left in
@@ -138,9 +138,9 @@ constexpr std::uint16_t di_first = 0x0A20, di_stride = 5, di_debounce = 0x0A7A; 
 constexpr std::uint16_t ro_first = 0x0A80, ro_stride = 3;                       // per RO: mode, output, pulse width
 constexpr std::uint16_t alarm_first = 0x0B10, alarm_stride = 10;
 constexpr std::uint16_t tou_first = 0x0C00;
-// Commands (0x0B00-0x0B04, web manual 8.1): write 1 to act; DI counter reset takes the DI (1-18) or 255 (all).
+// Commands (0x0B00-0x0B05, web manual 8.1, 8.2): write 1 to act; DI counter reset takes the DI (1-18) or 255 (all).
 constexpr std::uint16_t demand_reset = 0x0B00, energy_reset = 0x0B01, alarm_record_reset = 0x0B02, di_counter_reset = 0x0B03,
-                        run_time_reset = 0x0B04;
+                        run_time_reset = 0x0B04, soft_reboot = 0x0B05;
 constexpr std::uint16_t event_window_first = 0x0B08, event_window_count = 0x0B0A;
 }
 
@@ -201,7 +201,7 @@ const char* unit_name(std::uint16_t code);  // 0 "", 1 kWh, 2 m3, 3 t, 4 kvarh, 
 hal::SerialConfig rs485_line(std::uint16_t baud, std::uint16_t parity_code);
 std::uint16_t rs485_parity_code(const hal::SerialConfig& line);
 
-// Commands (0x0B00-0x0B04): each takes 1 ("do it"), the DI counter reset a DI or 255; anything else is refused.
+// Commands (0x0B00-0x0B05): each takes 1 ("do it"), the DI counter reset a DI or 255; anything else is refused.
 std::optional<std::string> check_command_write(std::uint16_t address, std::span<const std::uint16_t> values);
 
 // Checks a write of `values` at `address` against the map, given the settings as they are now

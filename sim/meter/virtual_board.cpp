@@ -393,6 +393,12 @@ void VirtualBoard::run_command(std::uint16_t address, std::uint16_t value) {
     } else if (address == s::di_counter_reset) {
         di_.reset_counter(value == 255 ? -1 : value - 1);
         note(EventType::di_counter_reset, value == 255 ? 0 : value);
+    } else if (address == s::soft_reboot) {
+        // Web manual 8.2: after the answer has left (its frame takes a few ms), off for 2 s.
+        scheduler_.after(std::chrono::milliseconds(50), [this] {
+            power_off();
+            scheduler_.after(std::chrono::seconds(2), [this] { power_on(); });
+        });
     }
     publish_counts();
 }

@@ -23,7 +23,7 @@ def test_a_reboot_setting_stays_pending_until_the_module_reboots(web):
         https = {s["key"]: s for s in admin.get(first.url + "/api/v1/settings/network").json()["settings"]}["network.https_port"]
         assert https["pending"] is True and https["value"] == new_port and https["applies"] == "reboot"
         assert admin.get(first.url + "/api/v1/readings").status_code == 200  # still served on the old port
-        assert admin.post(first.url + "/api/v1/reboot", json={"target": "meter"}).status_code == 501
+        assert admin.post(first.url + "/api/v1/reboot", json={"target": "both"}).status_code == 400
         assert admin.post(first.url + "/api/v1/reboot", json={"target": "module"}).status_code == 202
         rig.advance(5)
         assert rig.web_url.endswith(":%d" % new_port)

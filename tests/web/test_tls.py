@@ -99,6 +99,16 @@ def test_the_event_log_is_read_through_the_boards_window(sim):
     assert s.get(sim["url"] + "/api/v1/events?first=99999").status_code == 404
 
 
+def test_the_meters_soft_reboot_is_two_power_events(sim):
+    s = sim["session"]
+    before = s.get(sim["url"] + "/api/v1/events?count=1").json()["written"]
+    r = s.post(sim["url"] + "/api/v1/reboot", json={"target": "meter"})
+    assert r.status_code == 202 and r.json() == {"rebooting": "meter"}
+    time.sleep(3)  # off for 2 s
+    events = s.get(sim["url"] + "/api/v1/events?count=2").json()["events"]
+    assert [(e["number"], e["text"]) for e in events] == [(before + 2, "power on"), (before + 1, "power off")]
+
+
 def test_a_load_typed_on_stdin_reaches_the_readings(sim):
     s = sim["session"]
     sim["proc"].stdin.write('load {"channel": 4, "current": 12.5, "pf": 1.0}\n')

@@ -173,11 +173,15 @@ void add_management(Router& router, WebApi& api) {
     auto& access = api.access;
     router.add({"POST", "/api/v1/reboot", "/api/v1/reboot", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
                     const std::string target = call.body.is_object() ? call.body.value("target", "") : "";
-                    if (target == "meter")
-                        return reply(HttpResponse::error(501, "the meter's soft reboot has no command in the register map yet; reboot the module"));
-                    if (target != "module") return reply(HttpResponse::error(400, "give {\"target\": \"module\"}"));
-                    c.module.reboot("reboot asked on the web interface");
-                    reply(HttpResponse::json(202, {{"rebooting", true}}));
+                    if (target != "module" && target != "meter") return reply(HttpResponse::error(400, "give {\"target\": \"module\" or \"meter\"}"));
+                    // Web manual 8.2: the module's reboot soft-reboots the meter too.
+                    board_write(c, acurev::settings::soft_reboot, {1}, [&c, target, reply](std::string error) {
+                        if (target == "meter" && !error.empty()) return reply(HttpResponse::error(502, "meter soft reboot: " + error));
+                        json answer{{"rebooting", target}};
+                        if (!error.empty()) answer["meter"] = error;  // the module reboots all the same
+                        if (target == "module") c.module.reboot("reboot asked on the web interface");
+                        reply(HttpResponse::json(202, answer));
+                    });
                 }});
     router.add({"POST", "/api/v1/resets/{what}", "/api/v1/resets/demand", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
                     namespace s = acurev::settings;
