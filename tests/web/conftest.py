@@ -10,7 +10,7 @@ import requests
 
 import acurev_sim
 
-LOAD = {"channels": [{"channel": 1, "current": 10.0, "pf": 1.0}, {"channel": 2, "current": 5.0, "pf": 0.8}]}
+LOAD = {"fidelity": "analytic", "channels": [{"channel": 1, "current": 10.0, "pf": 1.0}, {"channel": 2, "current": 5.0, "pf": 0.8}]}
 
 
 class Web:

@@ -210,3 +210,48 @@ def test_unknown_paths_methods_and_channels(web):
     admin = web.login("admin")
     r = admin.put(web.url + "/api/v1/settings/meter", json={"network.https_port": 6001})
     assert r.status_code == 400 and "not a setting of section 'meter'" in r.json()["errors"][0]
+
+
+def test_a_right_user_password_does_not_clear_the_count_of_admin_guesses(rig, web):
+    rig.advance(3600)  # earlier tests' counts forgotten
+    c = web.client()
+    for i in range(4):
+        assert c.post(web.url + "/api/v1/session", json={"level": "admin", "password": "guess%d" % i}).status_code == 401
+    assert c.post(web.url + "/api/v1/session", json={"level": "user", "password": "view"}).status_code == 200
+    assert c.post(web.url + "/api/v1/session", json={"level": "admin", "password": "guess4"}).status_code == 401
+    assert c.post(web.url + "/api/v1/session", json={"level": "admin", "password": "admin"}).status_code == 429
+    rig.advance(2)
+    assert c.post(web.url + "/api/v1/session", json={"level": "admin", "password": "admin"}).status_code == 200
+
+
+def test_logins_sent_all_at_once_get_no_more_guesses(rig, web):
+    import concurrent.futures
+    rig.advance(3600)
+
+    def guess(i):
+        return web.client().post(web.url + "/api/v1/session", json={"level": "admin", "password": "parallel%d" % i}).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(guess, range(20)))
+    assert statuses.count(401) <= 5 and statuses.count(429) >= 15, statuses
+    rig.advance(3600)
+
+
+def test_odd_bodies_on_admin_endpoints_answer_400(web):
+    admin = web.login("admin")
+    for target in (1, None, ["module"], {"a": 1}):
+        r = admin.post(web.url + "/api/v1/reboot", json={"target": target})
+        assert r.status_code == 400, (target, r.text)
+    for body in ([], "x", 5, {"meter.ct_ratio_1": {"deep": [1]}}):
+        r = admin.put(web.url + "/api/v1/settings/meter", json=body)
+        assert r.status_code == 400, (body, r.text)
+    r = admin.put(web.url + "/api/v1/passwords", json={"current_admin_password": 5, "admin_password": "x"})
+    assert r.status_code == 400
+    assert admin.get(web.url + "/api/v1/readings").status_code == 200
+
+
+def test_head_answers_without_a_body(web):
+    user = web.login("user")
+    r = user.head(web.url + "/api/v1/readings")
+    assert r.status_code == 200 and r.content == b"" and int(r.headers["Content-Length"]) > 100
+    assert user.get(web.url + "/api/v1/readings").json()["quality"] == "fresh"  # the connection still in step

@@ -119,7 +119,11 @@ def test_the_downloadable_certificate_is_the_one_served_and_an_upload_replaces_i
         admin = web.login("admin")
         other_key = subprocess.run(["openssl", "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
                                    capture_output=True, text=True, check=True).stdout
+        weak_key, weak_crt = os.path.join(tmp, "wk.pem"), os.path.join(tmp, "wc.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", weak_key, "-out", weak_crt, "-days", "30",
+                        "-subj", "/CN=weak"], check=True, capture_output=True)
         for body, words in [({"certificate": "junk", "private_key": key_text}, "not a PEM"),
+                            ({"certificate": open(weak_crt).read(), "private_key": open(weak_key).read()}, "cannot be used"),
                             ({"certificate": cert_text, "private_key": other_key}, "does not match"),
                             ({"certificate": cert_text}, "give {")]:
             r = admin.put(web.url + "/api/v1/certificate", json=body)

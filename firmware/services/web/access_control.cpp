@@ -132,30 +132,47 @@ void AccessControl::save() {
 
 void AccessControl::login(AccessLevel level, const std::string& password, const std::string& client, std::function<void(LoginResult)> done) {
     const hal::Time now = scheduler_.now();
-    auto& t = throttle_[client];
-    if (t.until > now) {
-        const auto wait = std::chrono::ceil<std::chrono::seconds>(t.until - now).count();
+    expire();
+    // Per address and level: a right User password does not clear the count of Admin guesses.
+    const std::string key = client + " " + to_string(level);
+    auto& t = throttle_[key];
+    // Checks in flight count as failures until they end: many logins sent at once get no more
+    // guesses than one after another (past the free ones, one at a time).
+    if (t.until > now || (t.pending > 0 && t.failures + t.pending >= free_failures)) {
+        const auto wait = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(t.until - now).count());
         // The wait is peer time: shown in the client's seconds.
         const double scale = static_cast<double>(scheduler_.peer_time(std::chrono::seconds(1)).count()) / 1e9;
         const int shown = std::max(1, static_cast<int>(static_cast<double>(wait) / std::max(scale, 1e-9) + 0.999));
         return done({std::nullopt, 429, "too many failed logins from this address; try again in " + std::to_string(shown) + " s", shown});
     }
+    ++t.pending;
     auto check = std::make_shared<Check>(checker(level));
     auto matched = std::make_shared<bool>(false);
+    std::weak_ptr<bool> alive = alive_;
+    const std::uint64_t generation = generation_;
     workers_.submit([check, matched, password] { *matched = check->matches(password); },
-                    [this, level, client, matched, done = std::move(done)] {
-                        auto& th = throttle_[client];
+                    [this, alive, generation, level, key, matched, done = std::move(done)] {
+                        if (alive.expired()) return;  // the service is gone (a restart): nobody waits for this answer
+                        auto& th = throttle_[key];
+                        --th.pending;
+                        // A password changed while this one was checked: it was checked against the old one.
+                        if (generation != generation_) return done({std::nullopt, 401, "the password was just changed; log in again", 0});
                         if (!*matched) {
                             ++th.failures;
                             th.last_failure = scheduler_.now();
                             if (th.failures >= free_failures) {
-                                const int doublings = std::min(th.failures - free_failures, 8);  // 1 s ... 256 s, then 300 s
+                                const int doublings = std::min(th.failures - free_failures, 9);  // 1 s, 2 s ... 256 s, then 300 s
                                 const auto wait = std::min<std::int64_t>(std::int64_t{1} << doublings, 300);
                                 th.until = scheduler_.now() + scheduler_.peer_time(std::chrono::seconds(wait));
                             }
                             return done({std::nullopt, 401, "wrong password", 0});
                         }
-                        throttle_.erase(client);
+                        if (th.pending == 0) {
+                            throttle_.erase(key);
+                        } else {
+                            th.failures = 0;
+                            th.until = {};
+                        }
                         done({open_session(level), 200, "", 0});
                     });
 }
@@ -184,7 +201,8 @@ void AccessControl::expire() {
     const hal::Time now = scheduler_.now();
     for (auto it = sessions_.begin(); it != sessions_.end();) it = it->second.expires <= now ? sessions_.erase(it) : std::next(it);
     // An address's count is forgotten an hour after its last failure.
-    for (auto it = throttle_.begin(); it != throttle_.end();) it = it->second.last_failure + std::chrono::hours(1) < now ? throttle_.erase(it) : std::next(it);
+    for (auto it = throttle_.begin(); it != throttle_.end();)
+        it = it->second.pending == 0 && it->second.last_failure + std::chrono::hours(1) < now ? throttle_.erase(it) : std::next(it);
 }
 
 std::optional<Session> AccessControl::authenticate(const std::string& token) {
@@ -243,7 +261,8 @@ void AccessControl::change_passwords(PasswordChange change, std::function<void(i
             if (change.admin) result->admin = PasswordHash::make(*change.admin, iterations);
             if (change.user) result->user = PasswordHash::make(*change.user, iterations);
         },
-        [this, result, done = std::move(done)] {
+        [this, alive = std::weak_ptr<bool>(alive_), result, done = std::move(done)] {
+            if (alive.expired()) return;
             if (!result->matched) return done(403, "Admin Current Password is wrong");
             const PasswordHash old_admin = admin_, old_user = user_;
             const bool old_admin_default = admin_default_, old_user_default = user_default_;
@@ -255,6 +274,7 @@ void AccessControl::change_passwords(PasswordChange change, std::function<void(i
                 admin_ = old_admin, user_ = old_user, admin_default_ = old_admin_default, user_default_ = old_user_default;
                 return done(507, std::string("the passwords could not be saved, nothing was changed: ") + e.what());
             }
+            ++generation_;
             // Sessions of a level whose password changed end (the one changing them logs in again).
             for (auto it = sessions_.begin(); it != sessions_.end();)
                 it = (result->admin && it->second.level == AccessLevel::admin) || (result->user && it->second.level == AccessLevel::user)

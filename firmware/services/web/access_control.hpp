@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -77,6 +78,7 @@ private:
         int failures = 0;
         hal::Time until{};
         hal::Time last_failure{};
+        int pending = 0;  // checks on the worker pool
     };
     // How a level's password is checked: against the manual's default while it is in use, else its hash.
     struct Check {
@@ -98,7 +100,10 @@ private:
     bool admin_default_ = true, user_default_ = true;
     std::string api_token_;
     std::map<std::string, Session> sessions_;  // by token
-    std::map<std::string, Throttle> throttle_;  // by client address
+    std::map<std::string, Throttle> throttle_;  // by client address and level
+    std::uint64_t generation_ = 0;              // counts password changes
+    // Worker jobs' answers hold a weak copy: one that ends after the service is gone does nothing.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     hal::Duration timeout_{std::chrono::minutes(15)};
 };
 

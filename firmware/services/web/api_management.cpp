@@ -172,7 +172,8 @@ void add_management(Router& router, WebApi& api) {
     auto& c = api.context;
     auto& access = api.access;
     router.add({"POST", "/api/v1/reboot", "/api/v1/reboot", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
-                    const std::string target = call.body.is_object() ? call.body.value("target", "") : "";
+                    const auto& b = call.body;
+                    const std::string target = b.is_object() && b.contains("target") && b["target"].is_string() ? b["target"].get<std::string>() : "";
                     if (target != "module" && target != "meter") return reply(HttpResponse::error(400, "give {\"target\": \"module\" or \"meter\"}"));
                     // Web manual 8.2: the module's reboot soft-reboots the meter too.
                     board_write(c, acurev::settings::soft_reboot, {1}, [&c, target, reply](std::string error) {

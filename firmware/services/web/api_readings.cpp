@@ -3,6 +3,7 @@
 // its quality.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <cstring>
@@ -95,8 +96,12 @@ std::string values_of(const ServiceContext& c, const std::vector<Field>& fields)
         values += values.empty() ? "" : ",";
         values += f.head;
         // Shortest text that reads back as the same double: equal to the Modbus float it came from.
-        const auto end = std::to_chars(number, number + sizeof number, r.value).ptr;
-        values.append(number, end);
+        if (std::isfinite(r.value)) {
+            const auto end = std::to_chars(number, number + sizeof number, r.value).ptr;
+            values.append(number, end);
+        } else {
+            values += "null";  // a NaN or infinite float from the board: JSON has no such number
+        }
         values += ",\"quality\":\"";
         values += quality_text(r.quality);
         values += '"';
@@ -267,7 +272,7 @@ const char* event_text(std::uint16_t type) {
 // at a time, since the window is one for the whole module.
 class EventLogReader : public std::enable_shared_from_this<EventLogReader> {
 public:
-    explicit EventLogReader(ServiceContext& c) : c_(c) {}
+    EventLogReader(ServiceContext& c, std::weak_ptr<bool> alive) : c_(c), alive_(std::move(alive)) {}
     void read(std::optional<std::uint32_t> first, std::uint16_t count, HttpReply reply) {
         queue_.push_back({first, count, std::move(reply)});
         if (queue_.size() == 1) next();
@@ -296,6 +301,7 @@ private:
             // Not read since the module started: ask for the first record to learn the log's extent.
             auto self = shared_from_this();
             return board_write(c_, acurev::settings::event_window_first, {0, 1, 1}, [self, now](std::string error) {
+                if (self->alive_.expired()) return;
                 if (!error.empty()) return self->finish(HttpResponse::error(502, "event log: " + error));
                 self->wait_for_window(1, now, 0, true);
             });
@@ -313,6 +319,7 @@ private:
         board_write(c_, acurev::settings::event_window_first,
                     {static_cast<std::uint16_t>(first >> 16), static_cast<std::uint16_t>(first & 0xFFFF), ask.count},
                     [self, first, asked](std::string error) {
+                        if (self->alive_.expired()) return;
                         if (!error.empty()) return self->finish(HttpResponse::error(502, "event log: " + error));
                         self->wait_for_window(first, asked, 0, false);
                     });
@@ -320,6 +327,7 @@ private:
     // The poller reads the window at once after the write: wait for that read (at most 3 s).
     void wait_for_window(std::uint32_t first, hal::Time asked, int tries, bool probe) {
         namespace el = acurev::event_log;
+        if (alive_.expired()) return;
         const auto read_at = c_.model.oldest_read(blocks::event_log);
         const auto r = c_.model.registers(blocks::event_log.start, blocks::event_log.count);
         if (read_at && *read_at > asked && u32_at(r, el::window_first) == first && r[el::ready] == 1) {
@@ -362,6 +370,7 @@ private:
     }
 
     ServiceContext& c_;
+    std::weak_ptr<bool> alive_;  // the web service's: a timer or board answer after it is gone does nothing
     std::deque<Ask> queue_;
 };
 
@@ -418,7 +427,7 @@ void add_reading_routes(Router& router, WebApi& api) {
                     });
                 }});
     router.add({"GET", "/api/v1/alarms", "/api/v1/alarms", Access::user, [&c](const ApiCall&, HttpReply reply) { reply(HttpResponse::json(200, alarm_log(c))); }});
-    auto events = std::make_shared<EventLogReader>(c);
+    auto events = std::make_shared<EventLogReader>(c, api.alive);
     router.add({"GET", "/api/v1/events", "/api/v1/events", Access::user, [events](const ApiCall& call, HttpReply reply) {
                     auto number = [&call](const char* name, std::uint64_t lo, std::uint64_t hi) -> std::optional<std::uint64_t> {
                         auto it = call.request.query.find(name);

@@ -145,6 +145,7 @@ public:
         } else {
             auto self = this->shared_from_this();
             stream_.async_handshake(ssl::stream_base::server, [self](boost::system::error_code ec) {
+                if (self->closed_) return;
                 if (ec) {
                     ++self->server_.stats_.handshake_failures;
                     return self->close();
@@ -223,12 +224,15 @@ private:
     }
 
     void serve() {
-        cancel_timer();
+        if (closed_) return;  // stopped while the request was read
+        // The timer runs on: an answer that never comes (the board silent) does not hold the slot.
+        arm_timer();
         serving = true;
         last_activity = ++server_.activity_;
         ++server_.stats_.requests;
         auto& m = parser_->get();
         keep_alive_ = m.keep_alive();
+        head_ = m.method() == http::verb::head;
         HttpRequest r;
         r.method = std::string(m.method_string());
         r.client_address = client_;
@@ -243,9 +247,13 @@ private:
         const int version = static_cast<int>(m.version());
         if (!split_target(std::string(m.target()), r)) return refuse(400, "malformed request target");
         std::weak_ptr<Connection> weak = this->shared_from_this();
-        server_.handler_(r, [weak, version](HttpResponse response) {
-            if (auto self = weak.lock()) self->respond(std::move(response), version);
-        });
+        try {
+            server_.handler_(r, [weak, version](HttpResponse response) {
+                if (auto self = weak.lock()) self->respond(std::move(response), version);
+            });
+        } catch (const std::exception& e) {
+            respond(HttpResponse::error(500, std::string("internal error: ") + e.what()), version);
+        }
     }
 
     void respond(HttpResponse response, int version) {
@@ -269,6 +277,7 @@ private:
         res_.body() = std::move(response.body);
         res_.keep_alive(keep_alive_);
         res_.prepare_payload();
+        if (head_) res_.body().clear();  // HEAD: the length of what GET would send, no body
         auto self = this->shared_from_this();
         http::async_write(stream_, res_, [self](beast::error_code ec, std::size_t) {
             if (!ec && self->draining_) return self->drain();
@@ -301,6 +310,7 @@ private:
     bool keep_alive_ = true;
     bool closed_ = false;
     bool draining_ = false;
+    bool head_ = false;
     std::size_t drained_ = 0;
     std::array<char, 4096> scratch_{};
 };
@@ -344,6 +354,15 @@ std::vector<std::string> HttpServer::urls() const {
 std::string HttpServer::describe() const {
     const std::string where = impl_->listeners_.describe();
     return where + (where.empty() ? "" : "; ") + std::to_string(open_connections()) + " clients";
+}
+
+std::optional<std::string> HttpServer::check_identity(const TlsIdentity& identity) {
+    try {
+        make_context(identity);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return std::nullopt;
 }
 
 void HttpServer::set_identity(const TlsIdentity& identity) {

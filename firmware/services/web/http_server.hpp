@@ -48,7 +48,9 @@ public:
     // "https://127.0.0.1:10443 (eth1)"; the URLs of every interface listened on.
     std::vector<std::string> urls() const;
     std::string describe() const;
-    // New connections use the new certificate and key (checked by the caller).
+    // Whether TLS can serve with this certificate and key (OpenSSL's security level, the chain).
+    static std::optional<std::string> check_identity(const TlsIdentity& identity);
+    // New connections use the new certificate and key (checked with check_identity first).
     void set_identity(const TlsIdentity& identity);
     std::size_t open_connections() const;
     const Stats& stats() const;

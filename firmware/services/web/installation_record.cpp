@@ -160,7 +160,13 @@ json full_record(WebApi& api) {
                    {"Ethernet 2 MAC Address", id.mac_eth2},
                    {"WiFi MAC Address", id.mac_wlan},
                    {"Module Firmware Version", api.module_firmware_version}};
-    const auto eth1 = c.hal.network.interface("eth1"), eth2 = c.hal.network.interface("eth2");
+    // An interface the unit does not have (a Linux host without eth2) reads as disconnected.
+    auto interface = [&c](const std::string& name) {
+        for (const auto& i : c.hal.network.interfaces())
+            if (i.name == name) return i;
+        return hal::NetInterfaceState{name, "", "", "", "", false, ""};
+    };
+    const auto eth1 = interface("eth1"), eth2 = interface("eth2");
     r["communication"] = {{"Ethernet 1 IP", eth1.address},
                           {"Ethernet 1 Status", eth1.link_up ? "Enabled" : "Disabled"},
                           {"Ethernet 2 IP", eth2.address},

@@ -1,5 +1,6 @@
 #include "services/web/router.hpp"
 
+#include <memory>
 #include <stdexcept>
 
 #include <openssl/crypto.h>
@@ -90,7 +91,7 @@ void Router::dispatch(const HttpRequest& request, HttpReply reply) {
         if (!s) return reply(HttpResponse::error(401, token.empty() ? "log in first" : "the session has ended; log in again"));
         // A browser sends the cookie by itself: a state-changing request made with it must prove
         // it comes from our pages (CSRF). A bearer token is never sent by itself.
-        if (!bearer && state_changing(request.method) && !same(request.header("x-csrf-token"), s->csrf))
+        if (!bearer && state_changing(request.method) && (s->csrf.empty() || !same(request.header("x-csrf-token"), s->csrf)))
             return reply(HttpResponse::error(403, "CSRF token missing or wrong (send X-CSRF-Token)"));
         if (found->access == Access::admin && s->level != AccessLevel::admin) return reply(HttpResponse::error(403, "Admin access required"));
         session = *s;
@@ -103,7 +104,13 @@ void Router::dispatch(const HttpRequest& request, HttpReply reply) {
             return reply(HttpResponse::error(400, e.what()));
         }
     }
-    found->handler(ApiCall{request, session, params, std::move(body)}, std::move(reply));
+    // A handler that throws answers 500 (the message names what failed) and the server keeps serving.
+    auto shared_reply = std::make_shared<HttpReply>(std::move(reply));
+    try {
+        found->handler(ApiCall{request, session, params, std::move(body)}, [shared_reply](HttpResponse r) { (*shared_reply)(std::move(r)); });
+    } catch (const std::exception& e) {
+        (*shared_reply)(HttpResponse::error(500, std::string("internal error: ") + e.what()));
+    }
 }
 
 }  // namespace fw

@@ -3,6 +3,7 @@
 // Readings come from the data model through the catalogue, with their quality; writes go through
 // the module's one settings validator or the board's command registers.
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,8 @@ struct WebApi {
     std::function<std::optional<std::string>(const TlsIdentity&)> replace_identity;
     // The module's firmware and hardware versions (About > Information).
     std::string module_firmware_version, module_hardware_version;
+    // False once the service is gone: timers and board answers still queued then do nothing.
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
 void add_reading_routes(Router& router, WebApi& api);     // readings, demand, energy, harmonics, I/O, logs, device

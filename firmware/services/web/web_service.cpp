@@ -18,13 +18,22 @@ WebService::WebService(ServiceContext& context)
            ACUREV_VERSION, "v1.01"},
       router_(access_) {
     access_.set_session_timeout(std::chrono::minutes(context_.settings.number(web_settings::session_timeout)));
-    identity_ = TlsIdentity::load_or_make(context_.hal.storage, context_.hal.system.identity().module_serial, alt_names(),
-                                          context_.hal.clock.utc(), note_);
+    const auto serial = context_.hal.system.identity().module_serial;
+    identity_ = TlsIdentity::load_or_make(context_.hal.storage, serial, alt_names(), context_.hal.clock.utc(), note_);
+    if (auto problem = HttpServer::check_identity(identity_)) {
+        // A kept pair TLS cannot serve with must not keep HTTPS down: a new self-signed one replaces it.
+        note_ = "the kept certificate was replaced by a new self-signed one: " + *problem;
+        identity_ = TlsIdentity::make_self_signed(serial, alt_names(), context_.hal.clock.utc());
+        identity_.save(context_.hal.storage);
+    }
     add_reading_routes(router_, api_);
     add_management_routes(router_, api_);
 }
 
-WebService::~WebService() { stop(); }
+WebService::~WebService() {
+    stop();
+    api_.alive.reset();
+}
 
 std::vector<std::string> WebService::alt_names() const {
     std::vector<std::string> names{"localhost"};
@@ -93,9 +102,16 @@ Reconfigured WebService::reconfigure(const std::vector<std::string>& keys) {
 
 std::optional<std::string> WebService::replace_identity(const TlsIdentity& id) {
     if (auto problem = TlsIdentity::check(id.certificate_pem, id.private_key_pem, context_.hal.clock.utc())) return problem;
+    if (auto problem = HttpServer::check_identity(id)) return problem;
     try {
         id.save(context_.hal.storage);
     } catch (const hal::StorageError& e) {
+        try {
+            identity_.save(context_.hal.storage);  // the key may have been written: put the old pair back
+        } catch (const hal::StorageError&) {
+            return std::string("the certificate could not be saved (") + e.what() +
+                   "); the old one is served until the next boot, which makes a new self-signed one";
+        }
         return std::string("the certificate could not be saved, the old one stays: ") + e.what();
     }
     identity_ = id;
