@@ -35,7 +35,8 @@ void write_fd(int fd, const std::string& content, const std::filesystem::path& p
 // Opens `p` with `flags`, writes `content` and fsyncs it; on an error the file is closed and the
 // error thrown.
 void write_file(const std::filesystem::path& p, int flags, const std::string& content) {
-    const int fd = ::open(p.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    // 0600: the data directory holds secrets (password hashes, the API token, the TLS key); the device alone reads it.
+    const int fd = ::open(p.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) throw io_error("cannot open", p);
     try {
         write_fd(fd, content, p);

@@ -55,8 +55,14 @@ def test_password_rules_and_a_change(web):
         me = w.login("admin", "s3cret-pw").get(w.url + "/api/v1/session").json()
         assert me["default_password"] is False
         w.login("user", "reader-1")
+        # A wrong current password counts as a failed Admin login: a stolen session cannot guess it.
+        admin = w.login("admin", "s3cret-pw")
+        wrong = [admin.put(url, json={"current_admin_password": "guess%d" % i, "user_password": "reader-22"}).status_code for i in range(6)]
+        assert wrong == [403] * 5 + [429]
         # Only salted hashes are kept.
-        text = open(os.path.join(rig.data_dir, "credentials.json")).read()
+        path = os.path.join(rig.data_dir, "credentials.json")
+        assert os.stat(path).st_mode & 0o777 == 0o600 and os.stat(os.path.join(rig.data_dir, "web-key.pem")).st_mode & 0o777 == 0o600
+        text = open(path).read()
         assert "s3cret-pw" not in text and "reader-1" not in text and text.count('"salt"') == 2
     finally:
         rig.close()

@@ -130,22 +130,43 @@ void AccessControl::save() {
     storage_.write_atomic(file_name, doc.dump(2) + "\n");
 }
 
-void AccessControl::login(AccessLevel level, const std::string& password, const std::string& client, std::function<void(LoginResult)> done) {
+std::optional<AccessControl::LoginResult> AccessControl::throttled(const std::string& key) {
     const hal::Time now = scheduler_.now();
     expire();
-    // Per address and level: a right User password does not clear the count of Admin guesses.
-    const std::string key = client + " " + to_string(level);
     auto& t = throttle_[key];
     // Checks in flight count as failures until they end: many logins sent at once get no more
     // guesses than one after another (past the free ones, one at a time).
-    if (t.until > now || (t.pending > 0 && t.failures + t.pending >= free_failures)) {
-        const auto wait = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(t.until - now).count());
-        // The wait is peer time: shown in the client's seconds.
-        const double scale = static_cast<double>(scheduler_.peer_time(std::chrono::seconds(1)).count()) / 1e9;
-        const int shown = std::max(1, static_cast<int>(static_cast<double>(wait) / std::max(scale, 1e-9) + 0.999));
-        return done({std::nullopt, 429, "too many failed logins from this address; try again in " + std::to_string(shown) + " s", shown});
+    if (t.until <= now && !(t.pending > 0 && t.failures + t.pending >= free_failures)) return std::nullopt;
+    const auto wait = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(t.until - now).count());
+    // The wait is peer time: shown in the client's seconds.
+    const double scale = static_cast<double>(scheduler_.peer_time(std::chrono::seconds(1)).count()) / 1e9;
+    const int shown = std::max(1, static_cast<int>(static_cast<double>(wait) / std::max(scale, 1e-9) + 0.999));
+    return LoginResult{std::nullopt, 429, "too many failed logins from this address; try again in " + std::to_string(shown) + " s", shown};
+}
+
+void AccessControl::checked(const std::string& key, bool matched) {
+    auto& t = throttle_[key];
+    --t.pending;
+    if (matched) {
+        t.failures = 0;
+        t.until = {};
+        if (t.pending == 0) throttle_.erase(key);
+        return;
     }
-    ++t.pending;
+    ++t.failures;
+    t.last_failure = scheduler_.now();
+    if (t.failures >= free_failures) {
+        const int doublings = std::min(t.failures - free_failures, 9);  // 1 s, 2 s ... 256 s, then 300 s
+        const auto wait = std::min<std::int64_t>(std::int64_t{1} << doublings, 300);
+        t.until = scheduler_.now() + scheduler_.peer_time(std::chrono::seconds(wait));
+    }
+}
+
+void AccessControl::login(AccessLevel level, const std::string& password, const std::string& client, std::function<void(LoginResult)> done) {
+    // Per address and level: a right User password does not clear the count of Admin guesses.
+    const std::string key = client + " " + to_string(level);
+    if (auto refused = throttled(key)) return done(*refused);
+    ++throttle_[key].pending;
     auto check = std::make_shared<Check>(checker(level));
     auto matched = std::make_shared<bool>(false);
     std::weak_ptr<bool> alive = alive_;
@@ -153,26 +174,11 @@ void AccessControl::login(AccessLevel level, const std::string& password, const 
     workers_.submit([check, matched, password] { *matched = check->matches(password); },
                     [this, alive, generation, level, key, matched, done = std::move(done)] {
                         if (alive.expired()) return;  // the service is gone (a restart): nobody waits for this answer
-                        auto& th = throttle_[key];
-                        --th.pending;
                         // A password changed while this one was checked: it was checked against the old one.
-                        if (generation != generation_) return done({std::nullopt, 401, "the password was just changed; log in again", 0});
-                        if (!*matched) {
-                            ++th.failures;
-                            th.last_failure = scheduler_.now();
-                            if (th.failures >= free_failures) {
-                                const int doublings = std::min(th.failures - free_failures, 9);  // 1 s, 2 s ... 256 s, then 300 s
-                                const auto wait = std::min<std::int64_t>(std::int64_t{1} << doublings, 300);
-                                th.until = scheduler_.now() + scheduler_.peer_time(std::chrono::seconds(wait));
-                            }
-                            return done({std::nullopt, 401, "wrong password", 0});
-                        }
-                        if (th.pending == 0) {
-                            throttle_.erase(key);
-                        } else {
-                            th.failures = 0;
-                            th.until = {};
-                        }
+                        const bool current = generation == generation_;
+                        checked(key, *matched && current);
+                        if (!current) return done({std::nullopt, 401, "the password was just changed; log in again", 0});
+                        if (!*matched) return done({std::nullopt, 401, "wrong password", 0});
                         done({open_session(level), 200, "", 0});
                     });
 }
@@ -242,8 +248,10 @@ std::optional<std::string> AccessControl::check_new_password(const std::string& 
 }
 
 void AccessControl::change_passwords(PasswordChange change, std::function<void(int, std::string)> done) {
-    std::vector<std::string> errors;
     if (!change.admin && !change.user) return done(400, "give admin_password or user_password (or both)");
+    // A wrong current password counts as a failed Admin login from that address.
+    const std::string key = change.client + " " + to_string(AccessLevel::admin);
+    if (auto refused = throttled(key)) return done(refused->status, refused->error);
     if (change.admin)
         if (auto e = check_new_password("Admin New Password", *change.admin)) return done(400, *e);
     if (change.user)
@@ -254,6 +262,7 @@ void AccessControl::change_passwords(PasswordChange change, std::function<void(i
         std::optional<PasswordHash> admin, user;
     };
     auto result = std::make_shared<Result>();
+    ++throttle_[key].pending;
     workers_.submit(
         [current, result, change] {
             result->matched = current->matches(change.current_admin);
@@ -261,8 +270,9 @@ void AccessControl::change_passwords(PasswordChange change, std::function<void(i
             if (change.admin) result->admin = PasswordHash::make(*change.admin, iterations);
             if (change.user) result->user = PasswordHash::make(*change.user, iterations);
         },
-        [this, alive = std::weak_ptr<bool>(alive_), result, done = std::move(done)] {
+        [this, alive = std::weak_ptr<bool>(alive_), key, result, done = std::move(done)] {
             if (alive.expired()) return;
+            checked(key, result->matched);
             if (!result->matched) return done(403, "Admin Current Password is wrong");
             const PasswordHash old_admin = admin_, old_user = user_;
             const bool old_admin_default = admin_default_, old_user_default = user_default_;

@@ -64,6 +64,7 @@ public:
     struct PasswordChange {
         std::string current_admin;
         std::optional<std::string> admin, user;
+        std::string client;  // the asking address (throttled like a login)
     };
     void change_passwords(PasswordChange change, std::function<void(int status, std::string error)> done);
     static std::optional<std::string> check_new_password(const std::string& label, const std::string& password);
@@ -88,6 +89,9 @@ private:
         bool matches(const std::string& password) const;
     };
     Check checker(AccessLevel level) const;
+    // The refusal while `key` (address and level) must wait, or none; `checked` counts a check's end.
+    std::optional<LoginResult> throttled(const std::string& key);
+    void checked(const std::string& key, bool matched);
     void load();
     void save();
     Session open_session(AccessLevel level);

@@ -210,6 +210,7 @@ void add_management(Router& router, WebApi& api) {
                         change.current_admin = *current;
                         change.admin = text("admin_password");
                         change.user = text("user_password");
+                        change.client = call.request.client_address;
                     } catch (const std::invalid_argument& e) {
                         return reply(HttpResponse::error(400, e.what()));
                     }
