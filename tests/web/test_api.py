@@ -255,3 +255,21 @@ def test_head_answers_without_a_body(web):
     r = user.head(web.url + "/api/v1/readings")
     assert r.status_code == 200 and r.content == b"" and int(r.headers["Content-Length"]) > 100
     assert user.get(web.url + "/api/v1/readings").json()["quality"] == "fresh"  # the connection still in step
+
+
+def test_a_long_poll_answers_at_the_next_snapshot(rig, web):
+    import threading
+    user = web.login("user")
+    now = user.get(web.url + "/api/v1/readings").json()
+    seq = now["sequence"]
+    assert seq >= 1
+    assert user.get(web.url + "/api/v1/readings?after=%d" % (seq - 1)).json()["sequence"] == seq  # newer already: at once
+    got = {}
+    t = threading.Thread(target=lambda: got.update(user.get(web.url + "/api/v1/readings/channels/1?after=%d" % seq, timeout=30).json()))
+    t.start()
+    t.join(0.5)
+    assert t.is_alive()  # waits: time is paused, no new poll cycle
+    rig.advance(1.5)
+    t.join(10)
+    assert not t.is_alive() and got["sequence"] > seq and got["values"]["I001_A"]["quality"] == "fresh"
+    assert user.get(web.url + "/api/v1/readings?after=x").status_code == 400

@@ -14,6 +14,8 @@
 #include "catalogue/catalogue.hpp"
 #include "core/board_link.hpp"
 #include "model/data_model.hpp"
+#include "hub/data_hub.hpp"
+#include "services/web/live_polls.hpp"
 #include "services/web/web_api.hpp"
 #include "settings/settings.hpp"
 
@@ -84,7 +86,7 @@ struct Field {
 
 // A group of readings as the API answers them (docs/api.md "Values"), written straight to text:
 // this is the API's busiest reply.
-std::string values_of(const ServiceContext& c, const std::vector<Field>& fields) {
+std::string values_of(const ServiceContext& c, const std::vector<Field>& fields, std::uint64_t sequence) {
     const hal::Time now = c.hal.scheduler.now();
     Quality worst = Quality::fresh;
     hal::Time oldest = hal::Time::max();
@@ -115,7 +117,7 @@ std::string values_of(const ServiceContext& c, const std::vector<Field>& fields)
         if (r.quality != Quality::never_read) oldest = std::min(oldest, r.time);
     }
     return std::string("{\"time\":\"") + (oldest == hal::Time::max() ? std::string() : local_time_text(c, oldest)) + "\",\"quality\":\"" +
-           quality_text(worst) + "\",\"values\":{" + values + "}}";
+           quality_text(worst) + "\",\"sequence\":" + std::to_string(sequence) + ",\"values\":{" + values + "}}";
 }
 
 // Every catalogue row whose id starts with one of `prefixes` and that belongs to `channel`
@@ -158,10 +160,36 @@ std::optional<std::string> channel_segment(const std::string& kind, const std::s
 
 // A group of readings: the system's at /api/v1/<name>, one input channel's at
 // /api/v1/<name>/channels/{n}, and one user channel's at /api/v1/<name>/users/{n}.
-void add_group(Router& router, ServiceContext& c, const std::string& name, std::vector<std::string> prefixes, bool users) {
+// `?after=N`: the answer waits for a snapshot of the group newer than N (LivePolls).
+std::optional<std::uint64_t> after_of(const HttpRequest& r, std::string& error) {
+    auto it = r.query.find("after");
+    if (it == r.query.end()) return std::nullopt;
+    std::uint64_t n = 0;
+    const auto& t = it->second;
+    const auto res = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (res.ec != std::errc{} || res.ptr != t.data() + t.size()) error = "after must be a snapshot sequence number, got '" + t + "'";
+    return n;
+}
+
+void answer_group(ServiceContext& c, LivePolls& live, DataGroup group, const std::vector<Field>& fields, const HttpRequest& request,
+                  HttpReply reply) {
+    std::string error;
+    const auto after = after_of(request, error);
+    if (!error.empty()) return reply(HttpResponse::error(400, error));
+    auto answer = [&c, &live, group, &fields, reply] { reply(json_text(values_of(c, fields, live.sequence(group)))); };
+    if (!after) return answer();
+    live.wait(group, *after, answer);
+}
+
+// A group of readings: the system's at /api/v1/<name>, one input channel's at
+// /api/v1/<name>/channels/{n}, and one user channel's at /api/v1/<name>/users/{n}.
+void add_group(Router& router, WebApi& api, const std::string& name, DataGroup group, std::vector<std::string> prefixes, bool users) {
+    auto& c = api.context;
+    auto& live = *api.live;
     auto system = std::make_shared<std::vector<Field>>(select(prefixes, ""));
-    router.add({"GET", "/api/v1/" + name, "/api/v1/" + name, Access::user,
-                [&c, system](const ApiCall&, HttpReply reply) { reply(json_text(values_of(c, *system))); }});
+    router.add({"GET", "/api/v1/" + name, "/api/v1/" + name, Access::user, [&c, &live, group, system](const ApiCall& call, HttpReply reply) {
+                    answer_group(c, live, group, *system, call.request, std::move(reply));
+                }});
     for (const std::string kind : {"channels", "users"}) {
         if (kind == "users" && !users) continue;
         // By channel segment ("ch01" ... "ch18", "user1" ... "user9").
@@ -172,11 +200,11 @@ void add_group(Router& router, ServiceContext& c, const std::string& name, std::
             (*lists)[seg] = select(prefixes, seg);
         }
         router.add({"GET", "/api/v1/" + name + "/" + kind + "/{n}", "/api/v1/" + name + "/" + kind + "/1", Access::user,
-                    [&c, lists, kind](const ApiCall& call, HttpReply reply) {
+                    [&c, &live, group, lists, kind](const ApiCall& call, HttpReply reply) {
                         std::string error;
                         const auto seg = channel_segment(kind, call.params[0], error);
                         if (!seg) return reply(HttpResponse::error(404, error));
-                        reply(json_text(values_of(c, lists->at(*seg))));
+                        answer_group(c, live, group, lists->at(*seg), call.request, std::move(reply));
                     }});
     }
 }
@@ -393,10 +421,10 @@ std::string version_text(std::uint16_t x100) {
 
 void add_reading_routes(Router& router, WebApi& api) {
     auto& c = api.context;
-    add_group(router, c, "readings", {"rt."}, true);
-    add_group(router, c, "demand", {"demand."}, true);
-    add_group(router, c, "energy", {"energy.", "tou.month.", "tou.prior."}, true);
-    add_group(router, c, "harmonics", {"pq."}, false);
+    add_group(router, api, "readings", DataGroup::realtime, {"rt."}, true);
+    add_group(router, api, "demand", DataGroup::demand, {"demand."}, true);
+    add_group(router, api, "energy", DataGroup::energy, {"energy.", "tou.month.", "tou.prior."}, true);
+    add_group(router, api, "harmonics", DataGroup::power_quality, {"pq."}, false);
 
     router.add({"GET", "/api/v1/io", "/api/v1/io", Access::user, [&c](const ApiCall&, HttpReply reply) { reply(HttpResponse::json(200, io_state(c))); }});
     router.add({"POST", "/api/v1/io/digital-inputs/{n}/reset-counter", "/api/v1/io/digital-inputs/1/reset-counter", Access::admin,

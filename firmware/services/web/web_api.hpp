@@ -15,6 +15,8 @@
 
 namespace fw {
 
+class LivePolls;
+
 struct WebApi {
     ServiceContext& context;
     AccessControl& access;
@@ -23,6 +25,7 @@ struct WebApi {
     std::function<std::optional<std::string>(const TlsIdentity&)> replace_identity;
     // The module's firmware and hardware versions (About > Information).
     std::string module_firmware_version, module_hardware_version;
+    LivePolls* live = nullptr;  // long-polls of group replies (the service owns them)
     // False once the service is gone: timers and board answers still queued then do nothing.
     std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };

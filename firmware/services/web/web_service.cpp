@@ -14,8 +14,9 @@ std::uint16_t port_setting(const Settings& s, const char* key) { return static_c
 
 WebService::WebService(ServiceContext& context)
     : context_(context), access_(context.hal.scheduler, context.hal.storage, context.hal.workers),
+      live_(std::make_unique<LivePolls>(context.hub, context.hal.scheduler)),
       api_{context, access_, [this]() -> const TlsIdentity& { return identity_; }, [this](const TlsIdentity& id) { return replace_identity(id); },
-           ACUREV_VERSION, "v1.01"},
+           ACUREV_VERSION, "v1.01", live_.get()},
       router_(access_) {
     access_.set_session_timeout(std::chrono::minutes(context_.settings.number(web_settings::session_timeout)));
     const auto serial = context_.hal.system.identity().module_serial;
@@ -32,6 +33,7 @@ WebService::WebService(ServiceContext& context)
 
 WebService::~WebService() {
     stop();
+    live_.reset();  // waiting answers dropped: their connections are closed
     api_.alive.reset();
 }
 

@@ -8,6 +8,7 @@
 #include "services/service.hpp"
 #include "services/web/access_control.hpp"
 #include "services/web/http_server.hpp"
+#include "services/web/live_polls.hpp"
 #include "services/web/router.hpp"
 #include "services/web/tls_identity.hpp"
 #include "services/web/web_api.hpp"
@@ -33,6 +34,7 @@ private:
     AccessControl access_;
     TlsIdentity identity_;
     std::string note_;  // said in health (a kept certificate replaced at boot)
+    std::unique_ptr<LivePolls> live_;
     WebApi api_;
     Router router_;
     std::unique_ptr<HttpServer> https_, http_;
