@@ -273,3 +273,13 @@ def test_a_long_poll_answers_at_the_next_snapshot(rig, web):
     t.join(10)
     assert not t.is_alive() and got["sequence"] > seq and got["values"]["I001_A"]["quality"] == "fresh"
     assert user.get(web.url + "/api/v1/readings?after=x").status_code == 400
+
+
+def test_keys_of_several_sections_save_as_one_change(web):
+    admin = web.login("admin")
+    r = admin.put(web.url + "/api/v1/settings", json={"device.description": "Both", "meter.ct_ratio_2": 4})
+    assert r.status_code == 400 and r.json()["errors"] == ["CT Ratio 2 must be between 5 and 50000 A, got 4"]
+    assert {s["key"]: s["value"] for s in admin.get(web.url + "/api/v1/settings/device").json()["settings"]}["device.description"] != "Both"
+    r = admin.put(web.url + "/api/v1/settings", json={"device.description": "Both", "meter.ct_ratio_2": 400})
+    assert r.status_code == 200 and sorted(r.json()["saved"]) == ["device.description", "meter.ct_ratio_2"]
+    assert admin.put(web.url + "/api/v1/settings", json={"no.such": 1}).json()["errors"] == ["unknown setting 'no.such' (docs/settings.md lists them)"]

@@ -142,28 +142,34 @@ void add_settings_routes(Router& router, WebApi& api) {
                     if (list.empty()) return reply(HttpResponse::error(404, "no settings section '" + section + "'"));
                     reply(HttpResponse::json(200, {{"section", section}, {"label", section_label(section)}, {"settings", list}}));
                 }});
-    router.add({"PUT", "/api/v1/settings/{section}", "/api/v1/settings/meter", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
-                    const std::string section = call.params[0];
-                    if (!call.body.is_object() || call.body.empty())
-                        return reply(HttpResponse::json(400, {{"errors", {"give the settings to change as {\"key\": value, ...}"}}}));
-                    std::vector<std::string> errors, keys;
-                    for (const auto& [k, v] : call.body.items()) {
-                        if (section_of(k) != section || !SettingsSchema::instance().find(k))
-                            errors.push_back("'" + k + "' is not a setting of section '" + section + "'");
-                        keys.push_back(k);
-                    }
-                    if (!errors.empty()) return reply(HttpResponse::json(400, {{"errors", errors}}));
-                    c.module.change_settings(call.body, [&c, keys, reply](ModuleControl::Errors errs) {
-                        if (!errs.empty()) {
-                            const bool board = std::all_of(errs.begin(), errs.end(), [](const std::string& e) { return e.rfind("the meter", 0) == 0; });
-                            return reply(HttpResponse::json(board ? 502 : 400, {{"errors", errs}}));
-                        }
-                        json pending = json::array();
-                        for (const auto& k : c.settings.pending_reboot())
-                            if (std::find(keys.begin(), keys.end(), k) != keys.end()) pending.push_back(k);
-                        reply(HttpResponse::json(200, {{"saved", keys}, {"pending_reboot", pending}}));
-                    });
-                }});
+    // One section, or (PUT /api/v1/settings) keys of any sections at once: one change, checked whole.
+    auto put = [&c](const ApiCall& call, HttpReply reply, const std::string& section) {
+        if (!call.body.is_object() || call.body.empty())
+            return reply(HttpResponse::json(400, {{"errors", {"give the settings to change as {\"key\": value, ...}"}}}));
+        std::vector<std::string> errors, keys;
+        for (const auto& [k, v] : call.body.items()) {
+            if (!SettingsSchema::instance().find(k))
+                errors.push_back("unknown setting '" + k + "' (docs/settings.md lists them)");
+            else if (!section.empty() && section_of(k) != section)
+                errors.push_back("'" + k + "' is not a setting of section '" + section + "'");
+            keys.push_back(k);
+        }
+        if (!errors.empty()) return reply(HttpResponse::json(400, {{"errors", errors}}));
+        c.module.change_settings(call.body, [&c, keys, reply](ModuleControl::Errors errs) {
+            if (!errs.empty()) {
+                const bool board = std::all_of(errs.begin(), errs.end(), [](const std::string& e) { return e.rfind("the meter", 0) == 0; });
+                return reply(HttpResponse::json(board ? 502 : 400, {{"errors", errs}}));
+            }
+            json pending = json::array();
+            for (const auto& k : c.settings.pending_reboot())
+                if (std::find(keys.begin(), keys.end(), k) != keys.end()) pending.push_back(k);
+            reply(HttpResponse::json(200, {{"saved", keys}, {"pending_reboot", pending}}));
+        });
+    };
+    router.add({"PUT", "/api/v1/settings/{section}", "/api/v1/settings/meter", Access::admin,
+                [put](const ApiCall& call, HttpReply reply) { put(call, std::move(reply), call.params[0]); }});
+    router.add({"PUT", "/api/v1/settings", "/api/v1/settings", Access::admin,
+                [put](const ApiCall& call, HttpReply reply) { put(call, std::move(reply), ""); }});
     router.add({"GET", "/api/v1/pending-reboot", "/api/v1/pending-reboot", Access::user,
                 [&c](const ApiCall&, HttpReply reply) { reply(HttpResponse::json(200, {{"keys", c.settings.pending_reboot()}})); }});
 }
