@@ -155,49 +155,54 @@ def test_a_settings_write_through_the_api_and_through_modbus_meet_the_same_valid
     assert ct["value"] == 300 and ct["range"] == "Default: 100, Range: 5 - 50000" and ct["applies"] == "meter"
 
 
-def floats(regs):
-    return [struct.unpack(">f", struct.pack(">HH", regs[i], regs[i + 1]))[0] for i in range(0, len(regs), 2)]
-
-
-def test_every_reading_equals_the_modbus_tcp_value_of_the_same_instant(rig, web):
-    """Time is paused between advances: the API and Modbus TCP answer from the same poll."""
-    user = web.login("user")
-    c = ModbusTcpClient("127.0.0.1", port=rig.modbus_port, timeout=5)
-    assert c.connect()
-    try:
-        checked = 0
-        for path, start, count in [("/api/v1/readings", 0x2000, 66), ("/api/v1/readings/channels/1", 0x2100, 12),
-                                   ("/api/v1/readings/channels/2", 0x210C, 12), ("/api/v1/readings/users/1", 0x21D8, 10)]:
-            body = user.get(web.url + path).json()
-            assert body["quality"] == "fresh"
-            regs = c.read_holding_registers(start, count, slave=1).registers
-            by_register = dict(zip(range(start, start + count, 2), floats(regs)))
-            for key, v in body["values"].items():
-                reg = modbus_register(v["id"])
-                if reg in by_register:
-                    assert v["value"] == by_register[reg], (key, v)
-                    checked += 1
-        assert checked >= 40
-        ch1 = user.get(web.url + "/api/v1/readings/channels/1").json()["values"]
-        assert ch1["I001_A"]["value"] == pytest.approx(10.0, rel=0.01) and ch1["I001_A"]["unit"] == "A"
-    finally:
-        c.close()
-
-
-_REGISTERS = {}
-
-
-def modbus_register(param_id):
-    """The module register of a catalogue id (docs/register-map.md, parsed once)."""
-    if not _REGISTERS:
+def catalogue():
+    """id -> (type, scale, module register), from docs/register-map.md (generated from the catalogue)."""
+    if not _CATALOGUE:
         import os
         import re
         doc = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "register-map.md")
         for line in open(doc):
-            m = re.match(r"\| (\S+) \|.*\| (0x[0-9A-F]{4}) \(\d+\) \|", line)
+            m = re.match(r"\| (\S+) \| [^|]* \| [^|]* \| (float32|uint32|uint16) \| ([0-9.e-]+) \| (0x[0-9A-F]{4}) \(\d+\) \|", line)
             if m:
-                _REGISTERS[m.group(1)] = int(m.group(2), 16)
-    return _REGISTERS.get(param_id)
+                _CATALOGUE[m.group(1)] = (m.group(2), float(m.group(3)), int(m.group(4), 16))
+    return _CATALOGUE
+
+
+_CATALOGUE = {}
+
+
+def modbus_value(c, kind, scale, register):
+    regs = c.read_holding_registers(register, 1 if kind == "uint16" else 2, slave=1).registers
+    if kind == "float32":
+        return struct.unpack(">f", struct.pack(">HH", *regs))[0]
+    raw = regs[0] if kind == "uint16" else (regs[0] << 16) | regs[1]
+    return raw * scale
+
+
+def test_every_reading_equals_the_modbus_tcp_value_of_the_same_instant(rig, web):
+    """Time is paused between advances: the API and Modbus TCP answer from the same poll. Every
+    value of every group reply (system and a channel), against the register the catalogue names."""
+    rig.advance(15)  # the slow blocks (demand, power quality) read at least once
+    user = web.login("user")
+    cat = catalogue()
+    c = ModbusTcpClient("127.0.0.1", port=rig.modbus_port, timeout=5)
+    assert c.connect()
+    try:
+        checked = 0
+        for path in ["/api/v1/readings", "/api/v1/readings/channels/1", "/api/v1/readings/users/1", "/api/v1/demand",
+                     "/api/v1/demand/channels/2", "/api/v1/energy", "/api/v1/energy/channels/1", "/api/v1/harmonics",
+                     "/api/v1/harmonics/channels/1"]:
+            body = user.get(web.url + path).json()
+            assert body["quality"] == "fresh", path
+            for key, v in body["values"].items():
+                kind, scale, register = cat[v["id"]]
+                assert v["value"] == modbus_value(c, kind, scale, register), (path, key, v)
+                checked += 1
+        assert checked > 300  # 311 with this catalogue
+        ch1 = user.get(web.url + "/api/v1/readings/channels/1").json()["values"]
+        assert ch1["I001_A"]["value"] == pytest.approx(10.0, rel=0.01) and ch1["I001_A"]["unit"] == "A"
+    finally:
+        c.close()
 
 
 def test_unknown_paths_methods_and_channels(web):

@@ -1,5 +1,6 @@
 // The settings-page engine (web manual 6.6 and every later settings tab): a form drawn from
-// GET /api/v1/settings/{section}. Save sends only the changed keys, shows each error of a 400
+// GET /api/v1/settings/{section}. Save sends only the changed keys of every section of the tab in
+// one PUT /api/v1/settings (all or nothing), shows each error of a 400
 // next to its field (the validator's messages start with the setting's label), and asks
 // "Reboot now or later?" when the reply lists settings that apply at the next reboot.
 import { h, replace } from './dom.js';
@@ -47,7 +48,7 @@ function control(setting, disabled) {
   }
 }
 
-function field(section, setting, readOnly) {
+function field(setting, readOnly) {
   const input = control(setting, readOnly);
   const error = h('div', { class: 'field-error', role: 'alert', 'data-testid': `error-${setting.key}`, hidden: true });
   const el = h('div', { class: 'field', 'data-setting': setting.key, 'data-testid': `setting-${setting.key}` },
@@ -62,7 +63,6 @@ function field(section, setting, readOnly) {
   const initial = input.read();
   return {
     el,
-    section,
     setting,
     changed: () => input.read() !== undefined && String(input.read()) !== String(initial),
     value: () => input.read(),
@@ -126,7 +126,7 @@ export function settingsForm(view, ctx, tab, sectionLabels) {
     if (!ctx.alive()) return;
     fields = [];
     replace(body, tab.sections.map((section, i) => {
-      const sectionFields = settingsOf(replies[i]).map((s) => field(section, s, readOnly));
+      const sectionFields = settingsOf(replies[i]).map((s) => field(s, readOnly));
       fields.push(...sectionFields);
       return h('fieldset', { class: 'section', 'data-section': section },
         h('legend', {}, sectionLabels[section] || section),
@@ -148,34 +148,29 @@ export function settingsForm(view, ctx, tab, sectionLabels) {
     else say('Saved. The settings stay pending until the next reboot.');
   };
 
+  // Every changed key of the tab goes in one PUT /api/v1/settings, so a tab of several sections
+  // is one change: the module checks it as a whole and saves all of it or nothing.
   const save = async () => {
     clearErrors();
     const changes = {};
-    for (const f of fields.filter((x) => x.changed())) {
-      (changes[f.section] = changes[f.section] || {})[f.setting.key] = f.value();
-    }
-    const sections = Object.keys(changes);
-    if (!sections.length) {
+    for (const f of fields.filter((x) => x.changed())) changes[f.setting.key] = f.value();
+    if (!Object.keys(changes).length) {
       say('Nothing changed.');
       return;
     }
     say('Saving...');
-    const pending = [];
-    // A tab of several sections saves them one by one; each is checked as a whole, and the
-    // first refused stops the rest.
-    for (const section of sections) {
-      try {
-        const reply = await put(`settings/${section}`, changes[section]);
-        pending.push(...((reply && reply.pending_reboot) || []));
-      } catch (error) {
-        say('Not saved.');
-        showErrors(error.errors.length ? error.errors : [error.message]);
-        return;
-      }
+    let reply;
+    try {
+      reply = await put('settings', changes);
+    } catch (error) {
+      say('Not saved.');
+      showErrors(error.errors.length ? error.errors : [error.message]);
+      return;
     }
     await load();
     say('Saved.');
     ctx.refreshPending();
+    const pending = (reply && reply.pending_reboot) || [];
     if (pending.length) askReboot(pending);
   };
 
