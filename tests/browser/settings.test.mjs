@@ -1,5 +1,6 @@
-// The settings pages (web manual 6.6, docs/api.md "Settings"): a refused value is shown at its
-// field and changes nothing; a reboot setting stays pending until the reboot; a User reads only.
+// The settings pages (web manual 6.6, docs/api.md "Settings"): a tab saves as one change (all or
+// nothing); a refused value is shown at its field and changes nothing; a reboot setting stays
+// pending until the reboot; a User reads only.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePort, startSim } from './lib/sim.mjs';
@@ -58,6 +59,35 @@ test('an invalid CT ratio is refused at its field and changes nothing', async ()
   await page.context().close();
 });
 
+test('a tab of two sections saves as one change: a refused CT ratio saves the description neither', async () => {
+  const page = await newPage(browser);
+  await login(page, sim.url, 'admin', 'admin');
+  await page.goto(`${sim.url}/#/settings/meter`);
+  await page.waitForSelector(input('meter.ct_ratio_1'));
+  const description = await settingValue('device.description');
+  assert.equal(await page.inputValue(input('device.description')), description);
+  const sent = [];
+  page.on('request', (r) => { if (r.method() === 'PUT') sent.push({ url: r.url(), body: r.postDataJSON() }); });
+
+  await page.fill(input('device.description'), 'Half saved?');
+  await page.fill(input('meter.ct_ratio_1'), '60000');
+  await page.click('[data-testid=settings-save]');
+  const error = page.locator('[data-testid="error-meter.ct_ratio_1"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /CT Ratio 1 must be between 5 and 50000/);
+  assert.match(await page.textContent('[data-testid=settings-message]'), /Not saved/);
+  assert.deepEqual(sent.map((s) => s.body), [{ 'device.description': 'Half saved?', 'meter.ct_ratio_1': 60000 }], 'one PUT with both keys');
+  assert.match(sent[0].url, /\/api\/v1\/settings$/);
+
+  assert.equal(await settingValue('device.description'), description, 'the API still has the old description');
+  await page.reload();
+  await page.waitForSelector(input('device.description'));
+  assert.equal(await page.inputValue(input('device.description')), description, 'a reload shows the old description');
+  assert.notEqual(await page.inputValue(input('meter.ct_ratio_1')), '60000');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a valid change saves only that key', async () => {
   const page = await newPage(browser);
   await login(page, sim.url, 'admin', 'admin');
@@ -69,7 +99,7 @@ test('a valid change saves only that key', async () => {
   await page.click('[data-testid=settings-save]');
   await eventually(async () => /Saved/.test(await page.textContent('[data-testid=settings-message]')), { what: 'Saved' });
   assert.deepEqual(sent.map((s) => s.body), [{ 'meter.ct_ratio_2': 200 }]);
-  assert.match(sent[0].url, /\/api\/v1\/settings\/meter$/);
+  assert.match(sent[0].url, /\/api\/v1\/settings$/);
   assert.equal(await settingValue('meter.ct_ratio_2'), 200);
   await page.context().close();
 });

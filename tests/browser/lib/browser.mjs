@@ -42,6 +42,7 @@ export async function openPage(page, url, route, readySelector) {
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));  // a full-page shot of a scrolled page draws the sticky top bar mid-page
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

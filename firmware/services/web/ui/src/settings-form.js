@@ -1,8 +1,8 @@
 // The settings-page engine (web manual 6.6 and every later settings tab): a form drawn from
-// GET /api/v1/settings/{section}. Save sends only the changed keys of every section of the tab in
-// one PUT /api/v1/settings (all or nothing), shows each error of a 400
-// next to its field (the validator's messages start with the setting's label), and asks
-// "Reboot now or later?" when the reply lists settings that apply at the next reboot.
+// GET /api/v1/settings/{section}. Save sends the changed keys of all the tab's sections in one
+// PUT /api/v1/settings (all or nothing), shows each error of a 400 next to its field (the
+// validator's messages start with the setting's label), and asks "Reboot now or later?" when the
+// reply lists settings that apply at the next reboot.
 import { h, replace } from './dom.js';
 import { get, put } from './api.js';
 import { ask } from './modal.js';

@@ -1,5 +1,5 @@
-// Management (web manual 8.1-8.3): parameter resets, the web module reboot, the API token and
-// the passwords; and the health of the module's services.
+// Management (web manual 8.1-8.3): parameter resets, the web module reboot, the API token, the
+// passwords and the SSL certificate (6.1); and the health of the module's services.
 import { h, replace } from '../dom.js';
 import { get, post, put } from '../api.js';
 import { confirmAction } from '../modal.js';
@@ -49,10 +49,11 @@ export function management(view, ctx) {
 
   replace(view,
     h('h1', {}, 'Management'),
-    admin ? null : h('p', { class: 'hint read-only' }, 'Read only: log in at the Admin level to reset, reboot or change passwords.'),
+    admin ? null : h('p', { class: 'hint read-only' }, 'Read only: log in at the Admin level to reset, reboot, change passwords or upload a certificate.'),
     message,
     h('div', { class: 'table-wrap' }, resets),
-    passwordForm(admin));
+    passwordForm(admin),
+    certificateForm(admin));
   if (admin) loadToken().catch((error) => say(error.message, true));
 }
 
@@ -96,6 +97,54 @@ function passwordForm(admin) {
     input('view-new-password', 'View New Password'),
     message,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'password-save', disabled: !admin }, 'Save'))));
+  return form;
+}
+
+const readText = (file) => new Promise((resolve, reject) => {
+  const reader = new FileReader();
+  reader.onload = () => resolve(reader.result);
+  reader.onerror = () => reject(reader.error);
+  reader.readAsText(file);
+});
+
+// The certificate and private key the module serves HTTPS with (PUT /api/v1/certificate): the
+// module checks the pair and serves it to every new connection.
+function certificateForm(admin) {
+  const input = (id, label) => h('div', { class: 'field' },
+    h('label', { class: 'field-label', for: id }, label),
+    h('div', { class: 'control' }, h('input', {
+      type: 'file', id, 'data-testid': id, accept: '.pem,.crt,.cer,.key', disabled: !admin,
+    })));
+  const message = h('p', { class: 'message', 'data-testid': 'certificate-message', role: 'status' });
+  const say = (text, isError) => {
+    message.textContent = text;
+    message.classList.toggle('error', Boolean(isError));
+  };
+  const form = h('form', {
+    class: 'settings certificate-upload', 'data-testid': 'certificate-form', novalidate: true,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      const [certificate, key] = ['certificate-file', 'private-key-file'].map((id) => form.querySelector(`#${id}`).files[0]);
+      if (!certificate || !key) return say('Choose the certificate file and the private key file.', true);
+      say('Uploading...');
+      try {
+        await put('certificate', { certificate: await readText(certificate), private_key: await readText(key) });
+        form.reset();
+        say('The certificate was replaced. New connections use it: reload the page to see it.');
+      } catch (error) {
+        say(`Not uploaded: ${error.message}`, true);
+      }
+      return undefined;
+    },
+  },
+  h('fieldset', { class: 'section' },
+    h('legend', {}, 'SSL Certificate'),
+    h('p', { class: 'hint' }, 'The certificate and its private key as PEM files. Once uploaded, the module serves the new certificate to every new connection: reload the page to use it. ',
+      h('a', { href: '/api/v1/certificate', download: 'acurev-certificate.pem', 'data-testid': 'certificate-download' }, 'Download the current certificate')),
+    input('certificate-file', 'Certificate (.pem)'),
+    input('private-key-file', 'Private Key (.pem)'),
+    message,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'certificate-upload', disabled: !admin }, 'Upload'))));
   return form;
 }
 
