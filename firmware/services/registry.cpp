@@ -3,6 +3,7 @@
 #include "services/modbus_tcp/modbus_gateway.hpp"
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
+#include "services/trend/trend_service.hpp"
 #include "services/web/web_service.hpp"
 #include "services/web/web_settings.hpp"
 
@@ -11,6 +12,7 @@ namespace fw {
 const std::vector<ServiceDescriptor>& service_registry() {
     static const std::vector<ServiceDescriptor> registry{
         {"modbus_tcp", "Modbus TCP", [](ServiceContext& c) { return std::make_unique<ModbusGateway>(c); }, modbus_tcp_settings::specs()},
+        {"trend", "Trend log", [](ServiceContext& c) { return std::make_unique<TrendService>(c); }},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
     return registry;
