@@ -27,7 +27,8 @@ struct TempDb {
 constexpr std::int64_t day = 86400;
 // Time frames and intervals of 6.4.1.1/6.4.1.2: {length, interval}.
 const std::vector<std::pair<std::int64_t, std::int64_t>> frames{
-    {600, 15}, {600, 60}, {3600, 60}, {day, 15}, {day, 3600}, {7 * day, 900}, {7 * day, 3600}, {7 * day, day}, {30 * day, 3600}, {30 * day, day}};
+    {600, 15}, {600, 60}, {3600, 60}, {day, 15}, {day, 3600}, {7 * day, 900}, {7 * day, 3600}, {7 * day, day}, {30 * day, 3600}, {30 * day, day},
+    {day + 7, 3600}};  // the last: a start off the hour, answered from the samples instead of the hourly rollups
 
 }  // namespace
 

@@ -107,6 +107,11 @@ void add_trend_routes(Router& router, WebApi& api) {
                         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
                         return reply(HttpResponse::error(400, "interval " + std::to_string(interval) + " s is not one of " + frame + "'s: " + list + " s"));
                     }
+                    // Intervals of whole hours start and end on whole hours (the store's hourly rollups answer them).
+                    if (interval % hour == 0) {
+                        range.first -= ((range.first % hour) + hour) % hour;
+                        range.second += (hour - ((range.second % hour) + hour) % hour) % hour;
+                    }
                     // On the worker pool: a year of energy is a few hundred thousand rows.
                     const auto path = (c.hal.storage.data_dir() / TrendStore::file_name).string();
                     auto result = std::make_shared<json>();
