@@ -10,6 +10,9 @@
 #include "services/trend/trend_store.hpp"
 #include "services/web/web_api.hpp"
 #include "catalogue/catalogue.hpp"
+#include "settings/json_input.hpp"
+
+#include <zlib.h>
 
 namespace fw {
 
@@ -147,6 +150,215 @@ void add_trend_routes(Router& router, WebApi& api) {
                             (*result)["end"] = range.second;
                             (*result)["interval"] = interval;
                             reply(HttpResponse::json(200, *result));
+                        });
+                }});
+}
+
+namespace {
+
+// UTC seconds as the device's local date and time: "2026-01-01 00:15:00" (or with 'T' and '-' for a file name).
+std::int64_t zone_offset_s(const ServiceContext& c) {
+    return std::chrono::duration_cast<std::chrono::seconds>(c.hal.clock.local() - c.hal.clock.utc()).count();
+}
+
+// `offset`: the device's zone and DST offset (zone_offset_s), taken on the loop.
+std::string local_text(std::int64_t offset, std::int64_t utc_s, bool for_file) {
+    using namespace std::chrono;
+    const std::int64_t local = utc_s + offset;
+    const year_month_day ymd{sys_days{days{local / day - (local % day < 0 ? 1 : 0)}}};
+    const std::int64_t in_day = ((local % day) + day) % day;
+    char buf[64];
+    if (!for_file) {
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld:%02lld", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()), static_cast<long long>(in_day / 3600), static_cast<long long>(in_day / 60 % 60),
+                      static_cast<long long>(in_day % 60));
+    } else {
+        const long long oh = std::llabs(offset) / 3600, om = std::llabs(offset) / 60 % 60;
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld-%02lld-%02lld%c%02lld%02lld", static_cast<int>(ymd.year()),
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long long>(in_day / 3600),
+                      static_cast<long long>(in_day / 60 % 60), static_cast<long long>(in_day % 60), offset < 0 ? '-' : '+', oh, om);
+    }
+    return buf;
+}
+
+std::string gzip(const std::string& data) {
+    z_stream z{};
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("gzip: cannot start");
+    std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw std::runtime_error("gzip: cannot compress");
+    return out;
+}
+
+constexpr const char* file_record = "trendlog.json";  // the name of the one trend log file
+
+std::optional<std::string> current_file(const ServiceContext& c) {
+    const auto text = c.hal.storage.read(file_record);
+    if (!text) return std::nullopt;
+    try {
+        const auto j = parse_json_input(*text, file_record);
+        const std::string name = j.at("name");
+        if (c.hal.storage.read(name)) return name;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+const char* interval_name(std::int64_t s) { return s == 60 ? "1min" : s == 900 ? "15min" : s == 3600 ? "1h" : "1d"; }
+
+json keys_json(TrendKind kind) {
+    json out = json::array();
+    for (const auto* p : TrendService::trended(kind)) out.push_back({{"key", p->key}, {"name", p->name}, {"unit", p->unit}});
+    return out;
+}
+
+}  // namespace
+
+void add_trend_management_routes(Router& router, WebApi& api) {
+    auto& c = api.context;
+    auto alive = std::weak_ptr<bool>(api.alive);
+    const auto path = [&c] { return (c.hal.storage.data_dir() / TrendStore::file_name).string(); };
+    router.add({"GET", "/api/v1/trend", "/api/v1/trend", Access::user, [&c, alive, path](const ApiCall&, HttpReply reply) {
+                    auto extents = std::make_shared<std::vector<std::optional<std::pair<std::int64_t, std::int64_t>>>>(2);
+                    auto error = std::make_shared<std::string>();
+                    c.hal.workers.submit(
+                        [extents, error, p = path()] {
+                            try {
+                                TrendStore store(p);
+                                (*extents)[0] = store.extent(TrendKind::realtime);
+                                (*extents)[1] = store.extent(TrendKind::energy);
+                            } catch (const std::exception& e) {
+                                *error = e.what();
+                            }
+                        },
+                        [alive, extents, error, reply] {
+                            if (alive.expired()) return;
+                            if (!error->empty()) return reply(HttpResponse::error(500, *error));
+                            json out, fr;
+                            for (const auto& [name, f] : frames()) {
+                                if (!f.realtime_intervals.empty()) fr["realtime"][name] = f.realtime_intervals;
+                                if (!f.energy_intervals.empty()) fr["energy"][name] = f.energy_intervals;
+                            }
+                            for (int k = 0; k < 2; ++k) {
+                                const auto& e = (*extents)[static_cast<std::size_t>(k)];
+                                out[k == 0 ? "realtime" : "energy"] = {{"keys", keys_json(k == 0 ? TrendKind::realtime : TrendKind::energy)},
+                                                                       {"first", e ? json(e->first) : json()},
+                                                                       {"last", e ? json(e->second) : json()}};
+                            }
+                            out["frames"] = fr;
+                            reply(HttpResponse::json(200, out));
+                        });
+                }});
+    router.add({"POST", "/api/v1/trend/file", "/api/v1/trend/file", Access::admin, [&c, alive, path](const ApiCall& call, HttpReply reply) {
+                    const auto& b = call.body;
+                    const auto bad = [&reply](const std::string& why) { reply(HttpResponse::error(400, why)); };
+                    if (!b.is_object()) return bad("give {\"kind\", \"keys\", \"interval\", \"start\", \"end\"}");
+                    const std::string kind_name = b.contains("kind") && b["kind"].is_string() ? b["kind"].get<std::string>() : "";
+                    if (kind_name != "realtime" && kind_name != "energy") return bad("kind must be \"realtime\" or \"energy\"");
+                    const TrendKind kind = kind_name == "realtime" ? TrendKind::realtime : TrendKind::energy;
+                    const auto trended = TrendService::trended(kind);
+                    std::vector<const Parameter*> params;
+                    if (!b.contains("keys") || !b["keys"].is_array() || b["keys"].empty()) return bad("keys must be a list of the trend's keys");
+                    for (const auto& k : b["keys"]) {
+                        auto it = std::find_if(trended.begin(), trended.end(), [&k](const Parameter* p) { return k.is_string() && p->key == k.get<std::string>(); });
+                        if (it == trended.end()) return bad("key " + k.dump() + " is not kept in the " + kind_name + " trend");
+                        params.push_back(*it);
+                    }
+                    auto integer = [&b](const char* name) -> std::optional<std::int64_t> {
+                        if (!b.contains(name) || !b[name].is_number_integer()) return std::nullopt;
+                        return b[name].get<std::int64_t>();
+                    };
+                    const auto interval = integer("interval"), start = integer("start"), end = integer("end");
+                    if (!interval || (*interval != 60 && *interval != 900 && *interval != 3600 && *interval != 86400))
+                        return bad("Log Interval must be 60 (1 minute), 900 (15 minutes), 3600 (1 hour) or 86400 (1 day) s");
+                    if (!start || !end || *end <= *start) return bad("Start Time must be before End Time (UTC seconds)");
+                    if (*end - *start > 366 * day) return bad("a trend log file covers at most 366 days");
+                    const std::string name = c.hal.system.identity().meter_serial + "-" + local_text(zone_offset_s(c), *start, true) + "-" + interval_name(*interval) + ".csv.gz";
+                    auto out = std::make_shared<std::string>();
+                    auto error = std::make_shared<std::string>();
+                    c.hal.workers.submit(
+                        [offset = zone_offset_s(c), out, error, p = path(), kind, params, interval = *interval, start = *start, end = *end] {
+                            try {
+                                TrendStore store(p);
+                                std::vector<std::vector<TrendBucket>> columns;
+                                for (const auto* q : params) columns.push_back(store.query(kind, q->key, start, end, interval));
+                                std::string csv = "time";
+                                for (const auto* q : params) csv += "," + q->key;  // WEB2 keys carry their unit (Va_V)
+                                csv += "\n";
+                                char number[32];
+                                for (std::size_t row = 0; row < columns.front().size(); ++row) {
+                                    csv += local_text(offset, columns.front()[row].start, false);
+                                    for (const auto& col : columns) {
+                                        csv += ',';
+                                        const auto v = kind == TrendKind::realtime ? col[row].average : col[row].delta;
+                                        if (v) csv.append(number, std::to_chars(number, number + sizeof number, *v).ptr);
+                                    }
+                                    csv += '\n';
+                                }
+                                *out = gzip(csv);
+                            } catch (const std::exception& e) {
+                                *error = e.what();
+                            }
+                        },
+                        [&c, alive, out, error, name, reply] {
+                            if (alive.expired()) return;
+                            if (!error->empty()) return reply(HttpResponse::error(500, *error));
+                            const auto old = current_file(c);
+                            try {
+                                c.hal.storage.write_atomic(name, *out);
+                                c.hal.storage.write_atomic(file_record, json{{"name", name}}.dump() + "\n");
+                            } catch (const hal::StorageError& e) {
+                                return reply(HttpResponse::error(507, std::string("the trend log file could not be saved: ") + e.what()));
+                            }
+                            if (old && *old != name) c.hal.storage.remove(*old);  // one file at a time (6.4.5)
+                            reply(HttpResponse::json(200, {{"name", name}, {"size", out->size()}}));
+                        });
+                }});
+    router.add({"GET", "/api/v1/trend/file", "/api/v1/trend/file", Access::user, [&c](const ApiCall&, HttpReply reply) {
+                    const auto name = current_file(c);
+                    if (!name) return reply(HttpResponse::error(404, "no trend log file; generate one"));
+                    reply(HttpResponse::json(200, {{"name", *name}, {"size", c.hal.storage.read(*name)->size()}}));
+                }});
+    router.add({"GET", "/api/v1/trend/file/download", "/api/v1/trend/file/download", Access::user, [&c](const ApiCall&, HttpReply reply) {
+                    const auto name = current_file(c);
+                    if (!name) return reply(HttpResponse::error(404, "no trend log file; generate one"));
+                    HttpResponse r;
+                    r.content_type = "application/gzip";
+                    r.body = *c.hal.storage.read(*name);
+                    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + *name + "\"");
+                    reply(r);
+                }});
+    router.add({"DELETE", "/api/v1/trend/file", "/api/v1/trend/file", Access::admin, [&c](const ApiCall&, HttpReply reply) {
+                    if (const auto name = current_file(c)) c.hal.storage.remove(*name);
+                    c.hal.storage.remove(file_record);
+                    HttpResponse r;
+                    r.status = 204;
+                    reply(r);
+                }});
+    router.add({"POST", "/api/v1/trend/clear", "/api/v1/trend/clear", Access::admin, [&c, alive, path](const ApiCall&, HttpReply reply) {
+                    auto error = std::make_shared<std::string>();
+                    c.hal.workers.submit(
+                        [error, p = path()] {
+                            try {
+                                TrendStore(p).clear();
+                            } catch (const std::exception& e) {
+                                *error = e.what();
+                            }
+                        },
+                        [&c, alive, error, reply] {
+                            if (alive.expired()) return;
+                            if (!error->empty()) return reply(HttpResponse::error(500, *error));
+                            if (const auto name = current_file(c)) c.hal.storage.remove(*name);
+                            c.hal.storage.remove(file_record);
+                            HttpResponse r;
+                            r.status = 204;
+                            reply(r);
                         });
                 }});
 }

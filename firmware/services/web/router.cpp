@@ -73,10 +73,10 @@ void Router::dispatch(const HttpRequest& request, HttpReply reply) {
         std::vector<std::string> p;
         if (!match(patterns_[i], path, p)) continue;
         path_known = true;
-        if (r.method == request.method || (request.method == "HEAD" && r.method == "GET")) {
+        // The route with the fewest parameters wins: /api/v1/trend/file before /api/v1/trend/{kind}.
+        if ((r.method == request.method || (request.method == "HEAD" && r.method == "GET")) && (!found || p.size() < params.size())) {
             found = &r;
             params = std::move(p);
-            break;
         }
     }
     if (!found) return reply(HttpResponse::error(path_known ? 405 : 404, path_known ? "method not allowed here" : "no such endpoint"));

@@ -30,6 +30,7 @@ WebService::WebService(ServiceContext& context)
     add_reading_routes(router_, api_);
     add_management_routes(router_, api_);
     add_trend_routes(router_, api_);
+    add_trend_management_routes(router_, api_);
 }
 
 WebService::~WebService() {

@@ -8,6 +8,7 @@ import { dashboard, basicMetering, demand, energy } from './pages/metering.js';
 import { harmonics } from './pages/harmonics.js';
 import { io } from './pages/io.js';
 import { alarmLog, eventLog } from './pages/logs.js';
+import { trendLog, trendManagement } from './pages/trend.js';
 import { information, installationRecord } from './pages/about.js';
 import { SETTINGS_TABS, sectionLabels, settingsPage, forgetSections } from './pages/settings.js';
 import { management, services } from './pages/management.js';
@@ -27,6 +28,8 @@ const MENU = [
   {
     label: 'Logs',
     pages: [
+      { route: 'logs/trend', label: 'Trend Log', render: trendLog },
+      { route: 'logs/trend-management', label: 'Trendlog Management', render: trendManagement },
       { route: 'logs/alarms', label: 'Alarm Log', render: alarmLog },
       { route: 'logs/events', label: 'Event Log', render: eventLog },
     ],
