@@ -27,6 +27,8 @@ const PAGES = [
   ['metering/energy', fresh('channel-tou-prior-table', 'EP001_IMP_PRIOR_kWh'), 'metering-energy'],
   ['metering/harmonics', fresh('harmonics-table', 'Har5_Va'), 'metering-harmonics'],
   ['metering/io', '[data-testid=ro-table]', 'metering-io'],
+  ['logs/trend', '[data-testid=trend-chart]:not([aria-busy]) canvas', 'logs-trend'],
+  ['logs/trend-management', '[data-testid=trend-file-available] option', 'logs-trend-management'],
   ['logs/alarms', '[data-testid=alarm-table]', 'logs-alarms'],
   ['logs/events', '[data-testid=event-table]', 'logs-events'],
   ['about/information', '[data-testid=module-info]', 'about-information'],

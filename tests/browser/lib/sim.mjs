@@ -31,13 +31,16 @@ function portFree(port) {
   });
 }
 
+// Ports Chromium refuses to open (net::ERR_UNSAFE_PORT) in the ranges used here.
+const UNSAFE_PORTS = new Set([2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697]);
+
 // A free port in [lo, hi], starting at a point that differs between processes.
 export async function freePort(lo, hi) {
   const span = hi - lo + 1;
   const start = (process.pid * 7919 + Date.now()) % span;
   for (let i = 0; i < span; i += 1) {
     const port = lo + ((start + i) % span);
-    if (await portFree(port)) return port;
+    if (!UNSAFE_PORTS.has(port) && await portFree(port)) return port;
   }
   throw new Error(`no free port in ${lo}-${hi}`);
 }

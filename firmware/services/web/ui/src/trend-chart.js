@@ -11,6 +11,13 @@ function width(container) {
   return Math.max(280, container.clientWidth || 600);
 }
 
+// The y range around the values (uPlot's own spreads a flat line over 0-400 V).
+function padded(u, min, max) {
+  if (min == null || max == null) return [0, 1];
+  const pad = Math.max((max - min) * 0.1, Math.abs(max) * 0.002, 1e-3);
+  return [min - pad, max + pad];
+}
+
 const show = (unit) => (u, v) => (v == null ? '-' : `${v.toFixed(3)} ${unit}`.trim());
 
 // reply: GET /api/v1/trend/{kind}; the arrays uPlot draws (null = a gap).
@@ -21,7 +28,8 @@ export function chartData(kind, reply) {
   return kind === 'realtime' ? [t, column('average'), column('minimum'), column('maximum')] : [t, column('delta')];
 }
 
-export function trendChart(container, kind, reply) {
+// onZoom(zoomed): after every change of the time axis (a drag zooms in, Reset Zoom zooms out).
+export function trendChart(container, kind, reply, onZoom = () => {}) {
   const unit = reply.unit || '';
   const line = (label, stroke, w, dash) => ({ label, stroke, width: w, dash, spanGaps: false, value: show(unit) });
   const series = kind === 'realtime'
@@ -36,14 +44,21 @@ export function trendChart(container, kind, reply) {
     height: HEIGHT,
     tzDate: utc,
     cursor: { drag: { x: true, y: false, setScale: true } },
-    scales: { x: { time: true } },
-    axes: [{ label: 'Time (UTC)' }, { label: unit, size: 60 }],
+    scales: { x: { time: true }, y: { range: padded } },
+    axes: [{ label: 'Time (UTC)' }, { label: unit ? `${reply.key} (${unit})` : reply.key, size: 60 }],
     series: [{ label: 'Time (UTC)' }, ...series],
     bands: kind === 'realtime' ? [{ series: [3, 2], fill: 'rgba(11, 79, 138, 0.12)' }] : [],
   };
+  // Bars start at their interval's start: the x range covers the last bar too.
+  const step = kind === 'energy' ? reply.interval || 60 : 0;
+  options.hooks = {
+    setScale: [(u, key) => {
+      const xs = u.data[0];
+      if (key !== 'x' || !xs.length) return;
+      onZoom(u.scales.x.min > xs[0] + 1e-6 || u.scales.x.max < xs[xs.length - 1] + step - 1e-6);
+    }],
+  };
   if (kind === 'energy') {
-    // Bars start at their interval's start: the x range covers the last bar too.
-    const step = reply.interval || 60;
     options.scales.x.range = (u, min, max) => [min, max + step];
     options.scales.y = { range: (u, min, max) => [Math.min(0, min), Math.max(max * 1.1, min + 1e-3, 1e-3)] };
   }

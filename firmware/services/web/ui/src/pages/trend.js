@@ -88,7 +88,8 @@ export function trendLog(view, ctx) {
   const setChart = (next) => {
     if (chart) chart.destroy();
     chart = next;
-    [resetZoom, image, review, data].forEach((b) => { b.disabled = !shown; });
+    [image, review, data].forEach((b) => { b.disabled = !shown; });
+    resetZoom.disabled = true;
   };
   const showError = (error) => {
     errorBox.hidden = !error;
@@ -123,17 +124,23 @@ export function trendLog(view, ctx) {
       const reply = await get(`trend/${kind}?${query}`);
       if (!ctx.alive() || mine !== asked) return;
       shown = { kind, reply };
-      replace(chartBox);
-      setChart(trendChart(chartBox, kind, reply));
+      setChart(null);
+      setChart(trendChart(chartBox, kind, reply, (zoomed) => {
+        chartBox.dataset.zoomed = String(zoomed);
+        resetZoom.disabled = !zoomed;
+      }));
       chartBox.dataset.points = String((reply.points || []).filter((p) => p.count > 0).length);
-      chartBox.dataset.kind = kind;
-      chartBox.removeAttribute('aria-busy');
       showError(null);
-      showReview();
     } catch (error) {
       if (!ctx.alive() || mine !== asked) return;
+      shown = null;  // no chart of an earlier choice under the error
+      setChart(null);
+      chartBox.dataset.points = '0';
       showError(error);
     }
+    chartBox.dataset.kind = kind;
+    chartBox.removeAttribute('aria-busy');
+    showReview();
   }
 
   function drawControls() {
@@ -154,6 +161,8 @@ export function trendLog(view, ctx) {
     const changed = (apply) => (event) => {
       apply(event.target.value);
       drawControls();
+      const again = controls.querySelector(`[data-testid=${event.target.dataset.testid}]`);
+      if (again) again.focus();  // the redrawn control keeps the keyboard
       refresh();
     };
     replace(tabs, KINDS.map(([k, label]) => h('button', {
@@ -218,6 +227,7 @@ export function trendManagement(view, ctx) {
   const end = control('trend-file-end', 'input', { type: 'date' });
   const available = control('trend-file-available', 'select', { multiple: true, size: 10, ondblclick: () => move(true) });
   const chosen = control('trend-file-selected', 'select', { multiple: true, size: 10, ondblclick: () => move(false) });
+  const generateButton = control('trend-file-generate', 'button', { type: 'submit', class: 'primary' }, 'Generate File');
 
   function move(add) {
     const picked = [...(add ? available : chosen).selectedOptions].map((o) => o.value);
@@ -261,11 +271,14 @@ export function trendManagement(view, ctx) {
     if (!body.keys.length) return say('Select at least one parameter.', true);
     if (!start.value || !end.value || body.end <= body.start) return say('The End Time must not be before the Start Time.', true);
     say('Generating the file...');
+    generateButton.disabled = true;
     try {
       drawFile(await post('trend/file', body));
       say('The trend log file was generated.');
     } catch (error) {
       say(error.message, true);
+    } finally {
+      generateButton.disabled = false;
     }
     return undefined;
   }
@@ -313,7 +326,7 @@ export function trendManagement(view, ctx) {
       fileBox,
       message,
       h('div', { class: 'actions' },
-        control('trend-file-generate', 'button', { type: 'submit', class: 'primary' }, 'Generate File'),
+        generateButton,
         control('trend-clear', 'button', { type: 'button', onclick: clearLogs }, 'Clear Logs'))));
 
   replace(view,
