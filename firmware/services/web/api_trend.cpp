@@ -110,8 +110,13 @@ void add_trend_routes(Router& router, WebApi& api) {
                         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
                         return reply(HttpResponse::error(400, "interval " + std::to_string(interval) + " s is not one of " + frame + "'s: " + list + " s"));
                     }
-                    // Intervals of whole hours start and end on whole hours (the store's hourly rollups answer them).
-                    if (interval % hour == 0) {
+                    // Buckets on whole intervals: a "last ..." frame ends with the interval now running and
+                    // keeps its length; whole hours start and end on whole hours (the hourly rollups answer them).
+                    if (frame.rfind("last_", 0) == 0 && frame != "last_month") {
+                        const std::int64_t length = range.second - range.first;
+                        range.second += (interval - range.second % interval) % interval;
+                        range.first = range.second - length;
+                    } else if (interval % hour == 0) {
                         range.first -= ((range.first % hour) + hour) % hour;
                         range.second += (hour - ((range.second % hour) + hour) % hour) % hour;
                     }
