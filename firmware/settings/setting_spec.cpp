@@ -26,6 +26,17 @@ const char* to_string(Applies a) {
     return "?";
 }
 
+const char* to_string(SettingType t) {
+    switch (t) {
+        case SettingType::integer: return "integer";
+        case SettingType::real: return "number";
+        case SettingType::boolean: return "boolean";
+        case SettingType::choice: return "choice";
+        case SettingType::text: return "text";
+    }
+    return "?";
+}
+
 std::string SettingSpec::range_text() const {
     switch (type) {
         case SettingType::text: return "text of " + number_text(min) + "-" + number_text(max) + " characters";

@@ -21,6 +21,7 @@ enum class Applies { live, service_restart, reboot, meter };
 const char* to_string(Applies a);
 
 enum class SettingType { integer, real, boolean, choice, text };
+const char* to_string(SettingType t);  // "integer", "number", "boolean", "choice", "text"
 
 struct SettingSpec {
     std::string key;    // "network.modbus_tcp_port"

@@ -179,20 +179,10 @@ std::string SettingsSchema::markdown() const {
            "metering board, which checks it against its register map). Secret settings are stored hashed and never\n"
            "exported in clear.\n\n"
            "| key | label | type | default and allowed values | unit | applies | from |\n|---|---|---|---|---|---|---|\n";
-    auto type = [](SettingType t) {
-        switch (t) {
-            case SettingType::integer: return "integer";
-            case SettingType::real: return "number";
-            case SettingType::boolean: return "boolean";
-            case SettingType::choice: return "choice";
-            case SettingType::text: return "text";
-        }
-        return "";
-    };
     for (const auto& sp : specs_) {
         std::string section = sp.section;
         std::replace(section.begin(), section.end(), '|', '/');
-        out << "| `" << sp.key << "` | " << sp.label << " | " << type(sp.type) << " | " << sp.manual_text() << " | " << sp.unit << " | " << to_string(sp.applies) << (sp.secret ? ", secret" : "") << " | " << section
+        out << "| `" << sp.key << "` | " << sp.label << " | " << to_string(sp.type) << " | " << sp.manual_text() << " | " << sp.unit << " | " << to_string(sp.applies) << (sp.secret ? ", secret" : "") << " | " << section
             << " |\n";
     }
     return out.str();

@@ -27,23 +27,12 @@ std::string section_label(const std::string& s) {
     return it == labels.end() ? s : it->second;
 }
 
-const char* type_name(SettingType t) {
-    switch (t) {
-        case SettingType::integer: return "integer";
-        case SettingType::real: return "number";
-        case SettingType::boolean: return "boolean";
-        case SettingType::choice: return "choice";
-        case SettingType::text: return "text";
-    }
-    return "?";
-}
-
 json setting_json(const SettingSpec& sp, const Settings& settings, const std::vector<std::string>& pending) {
     json choices = json::array();
     for (const auto& [code, label] : sp.choices) choices.push_back({{"code", code}, {"label", label}});
     json j{{"key", sp.key},
            {"label", sp.label},
-           {"type", type_name(sp.type)},
+           {"type", to_string(sp.type)},
            {"value", sp.secret ? json("********") : settings.value(sp.key)},
            {"default", sp.secret ? json("********") : sp.default_value},
            {"unit", sp.unit},

@@ -82,6 +82,11 @@ Health WebService::health() const {
     for (const auto& u : urls()) d += (d.empty() ? "" : " ") + u;
     const auto device_port = port_setting(context_.settings, web_settings::https_port);
     if (https_->port() != device_port) d += " (device port " + std::to_string(device_port) + " mapped, not root)";
+    const auto& st = https_->stats();
+    // The URLs stand alone, each followed by a space: people and scripts take them from the endpoint table.
+    d += " (" + std::to_string(https_->open_connections()) + " clients, " + std::to_string(st.requests) + " requests, " +
+         std::to_string(st.timeouts) + " timed out, " + std::to_string(st.bad_requests) + " refused, " + std::to_string(st.handshake_failures) +
+         " failed handshakes)";
     if (!note_.empty()) d += "; " + note_;
     return {true, d};
 }
