@@ -158,10 +158,23 @@ void Rig::reboot_module() {
 
 void Rig::settle() {
     // Worker jobs take no virtual time: each one finished and its `done` ran before the next timer.
+    // Nor does an exchange with a peer (an upload), up to a wall cap: a peer that hangs lets
+    // virtual time go on, and the firmware's own peer-time timeout ends the exchange.
+    // The cap counts from the last exchange begun, so a hung peer costs it once, not per timer.
+    auto waiting = [this] {
+        if (scheduler_.exchanges_in_flight() == 0) return false;
+        const auto now = std::chrono::steady_clock::now();
+        if (scheduler_.exchanges_begun() != exchange_seen_) {
+            exchange_seen_ = scheduler_.exchanges_begun();
+            exchange_since_ = now;
+        }
+        return now - exchange_since_ < std::chrono::seconds(5);
+    };
     do {
         sim_hal_->workers().wait_for_jobs();
         io_.poll();
-    } while (sim_hal_->workers().in_flight() > 0);
+        if (waiting()) io_.run_one_for(std::chrono::milliseconds(1));
+    } while (sim_hal_->workers().in_flight() > 0 || waiting());
 }
 
 void Rig::advance(hal::Duration d) {

@@ -2,6 +2,7 @@
 // A rig: virtual board, bus and firmware in one process under one virtual clock
 // (ARCHITECTURE "The shape"). Fast mode: advance() runs every due timer in order as fast as the
 // CPU allows, serving sockets between timers. Real-time mode paces the same clock to the wall.
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -108,6 +109,8 @@ private:
     fw::FirmwareOptions firmware_options_;
     bool started_ = false;
     bool restarted_ = false;
+    std::uint64_t exchange_seen_ = 0;                      // the scheduler's exchanges begun, when last seen
+    std::chrono::steady_clock::time_point exchange_since_;  // when that one began (wall: the rig's pace)
 };
 
 }  // namespace harness

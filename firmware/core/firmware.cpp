@@ -81,6 +81,11 @@ void Firmware::change_settings(const nlohmann::json& changes, std::function<void
         });
 }
 
+Service* Firmware::running_service(const std::string& name) {
+    const auto s = host_->state(name);
+    return s && s->state == ServiceState::State::running ? host_->find(name) : nullptr;
+}
+
 void Firmware::reboot(const std::string& reason) {
     // After the asking request has been answered.
     hal_.scheduler.after(hal_.scheduler.peer_time(std::chrono::milliseconds(500)), [this, reason] { hal_.system.request_reboot(reason); });

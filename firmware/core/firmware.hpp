@@ -40,6 +40,7 @@ public:
     // The same, and `done` once the board acknowledged its settings (or refused them).
     void change_settings(const nlohmann::json& changes, std::function<void(Errors)> done) override;
     std::vector<ServiceState> service_states() const override { return host_->states(); }
+    Service* running_service(const std::string& name) override;
     void reboot(const std::string& reason) override;
 
     DataModel& model() { return model_; }

@@ -42,6 +42,8 @@ public:
     // the errors (each naming the field and its range, or the board's refusal).
     virtual void change_settings(const nlohmann::json& changes, std::function<void(Errors)> done) = 0;
     virtual std::vector<ServiceState> service_states() const = 0;
+    // A running service by its registry name (the web pages reach the data loggers' files), or null.
+    virtual class Service* running_service(const std::string& name) = 0;
     // The module restarts shortly (after the asking request is answered); pending settings apply.
     virtual void reboot(const std::string& reason) = 0;
 };
@@ -75,6 +77,7 @@ struct ServiceDescriptor {
     std::function<std::unique_ptr<Service>(ServiceContext&)> make;
     // Its part of the settings schema, declared beside its code (the host hands it their changes).
     std::vector<SettingSpec> settings = {};
+    std::vector<SettingsRule> rules = {};  // its cross-field rules
 };
 
 // Every service of the module, in start order (services/registry.cpp).

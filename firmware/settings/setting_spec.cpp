@@ -33,6 +33,7 @@ const char* to_string(SettingType t) {
         case SettingType::boolean: return "boolean";
         case SettingType::choice: return "choice";
         case SettingType::text: return "text";
+        case SettingType::list: return "list";
     }
     return "?";
 }
@@ -41,6 +42,7 @@ std::string SettingSpec::range_text() const {
     switch (type) {
         case SettingType::text: return "text of " + number_text(min) + "-" + number_text(max) + " characters";
         case SettingType::boolean: return "true or false";
+        case SettingType::list: return "a list of " + number_text(min) + "-" + number_text(max) + " " + items_text + ", each at most once";
         case SettingType::choice: {
             std::string t;
             for (const auto& [code, name] : choices) t += (t.empty() ? "" : ", ") + name + " (" + std::to_string(code) + ")";
@@ -57,6 +59,7 @@ std::string SettingSpec::range_text() const {
 
 std::string SettingSpec::manual_text() const {
     std::string d = default_value.is_string() ? default_value.get<std::string>() : default_value.dump();
+    if (type == SettingType::list) return "Default: " + (default_value.empty() ? std::string("none") : d) + ", Allowed: " + range_text();
     if (type == SettingType::choice)
         for (const auto& [code, name] : choices)
             if (default_value == code) d = name;
@@ -83,6 +86,21 @@ std::optional<std::string> SettingSpec::normalise(const nlohmann::json& v, nlohm
             if (!v.is_string()) return label + " must be text, got " + v.dump();
             const auto n = static_cast<double>(v.get<std::string>().size());
             if (n < min || n > max) return refuse("'" + v.get<std::string>() + "'");
+            out = v;
+            return std::nullopt;
+        }
+        case SettingType::list: {
+            if (!v.is_array()) return label + " must be " + range_text() + ", got " + v.dump().substr(0, 80);
+            if (v.size() < min || v.size() > max) return label + " must be " + range_text() + ", got " + std::to_string(v.size());
+            std::vector<std::string> seen;
+            for (const auto& item : v) {
+                if (!item.is_string()) return label + " must hold " + items_text + ", got " + item.dump().substr(0, 80);
+                const auto& name = item.get_ref<const std::string&>();
+                if (std::find(items.begin(), items.end(), name) == items.end())
+                    return label + " must hold " + items_text + ", got '" + name.substr(0, 80) + "'";
+                if (std::find(seen.begin(), seen.end(), name) != seen.end()) return label + " holds '" + name + "' twice";
+                seen.push_back(name);
+            }
             out = v;
             return std::nullopt;
         }

@@ -4,6 +4,7 @@
 // default, range or choices, unit, when it applies, whether it is secret, and where it comes from.
 // Board settings carry their board map definition and take every rule from it.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,8 +21,8 @@ namespace fw {
 enum class Applies { live, service_restart, reboot, meter };
 const char* to_string(Applies a);
 
-enum class SettingType { integer, real, boolean, choice, text };
-const char* to_string(SettingType t);  // "integer", "number", "boolean", "choice", "text"
+enum class SettingType { integer, real, boolean, choice, text, list };
+const char* to_string(SettingType t);  // "integer", "number", "boolean", "choice", "text", "list"
 
 struct SettingSpec {
     std::string key;    // "network.modbus_tcp_port"
@@ -31,6 +32,8 @@ struct SettingSpec {
     double min = 0, max = 0;                                     // numbers: range; text: length
     std::vector<std::int64_t> allowed;                           // integers accepted besides [min, max] (Modbus port 502)
     std::vector<std::pair<std::int64_t, std::string>> choices;   // choice: code and label
+    std::vector<std::string> items;                              // list: the names it may hold (each at most once; min/max: how many)
+    std::string items_text;                                      // list: what the names are, for errors ("parameter keys of docs/register-map.md")
     std::string unit;
     Applies applies = Applies::live;
     bool secret = false;       // stored hashed or encrypted, never exported in clear
@@ -46,6 +49,15 @@ struct SettingSpec {
     // error naming the field and what is allowed. Board rules that need other settings (ranges of
     // an alarm label, float words, cross-field rules) are checked by Settings.
     std::optional<std::string> normalise(const nlohmann::json& v, nlohmann::json& out) const;
+};
+
+// A rule over several settings (the manual's cross-field rules: a log interval no shorter than its
+// parameters allow, only an enabled post channel selected). `check` sees the values as they would
+// be after the change; it runs for every change that touches one of `keys`.
+using SettingValue = std::function<const nlohmann::json&(const std::string& key)>;
+struct SettingsRule {
+    std::vector<std::string> keys;
+    std::function<std::optional<std::string>(const SettingValue& after)> check;
 };
 
 }  // namespace fw

@@ -1,5 +1,6 @@
 #include "settings/settings.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -89,6 +90,16 @@ std::vector<std::string> Settings::validate(const json& changes, json& normalise
             errors.push_back(*e);
         else
             normalised[key] = out;
+    }
+    if (!errors.empty()) return errors;
+    // The schema's cross-field rules, with the change applied.
+    const SettingValue after_change = [&](const std::string& key) -> const json& {
+        return normalised.contains(key) ? normalised[key] : values_.at(key);
+    };
+    for (const auto& rule : schema.rules()) {
+        const bool touched = std::any_of(rule.keys.begin(), rule.keys.end(), [&](const std::string& k) { return normalised.contains(k); });
+        if (!touched) continue;
+        if (auto e = rule.check(after_change)) errors.push_back(*e);
     }
     if (!errors.empty()) return errors;
     // Board rules over the whole change: the board map's checks with the change applied, so a

@@ -100,15 +100,22 @@ std::vector<SettingSpec> module_settings() {
 
 SettingsSchema::SettingsSchema() {
     specs_ = module_settings();
-    for (const auto& d : service_registry())
+    for (const auto& d : service_registry()) {
         for (auto sp : d.settings) {
             sp.services = d.name;
             specs_.push_back(std::move(sp));
         }
+        rules_.insert(rules_.end(), d.rules.begin(), d.rules.end());
+    }
     for (const auto& d : acurev::board_settings()) {
         if (d.word == acurev::Word::float_low) continue;  // one key for both words
         if (auto key = board_key(d)) specs_.push_back(board_spec(d, *key));
     }
+    for (std::size_t i = 0; i < specs_.size(); ++i)
+        if (!by_key_.emplace(specs_[i].key, i).second) throw std::logic_error("settings schema: key " + specs_[i].key + " declared twice");
+    for (const auto& r : rules_)
+        for (const auto& k : r.keys)
+            if (!by_key_.contains(k)) throw std::logic_error("settings schema: a rule names unknown key " + k);
 }
 
 const SettingsSchema& SettingsSchema::instance() {
@@ -117,9 +124,8 @@ const SettingsSchema& SettingsSchema::instance() {
 }
 
 const SettingSpec* SettingsSchema::find(const std::string& key) const {
-    for (const auto& sp : specs_)
-        if (sp.key == key) return &sp;
-    return nullptr;
+    const auto it = by_key_.find(key);
+    return it == by_key_.end() ? nullptr : &specs_[it->second];
 }
 
 const SettingSpec* SettingsSchema::find_board(std::uint16_t address) const {

@@ -3,6 +3,7 @@
 // each service declares beside its code (ServiceDescriptor::settings), and the board's settings
 // from the board map. Versioned; older saved sets migrate step by step.
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@ public:
     static const SettingsSchema& instance();
     const std::vector<SettingSpec>& specs() const { return specs_; }
     const SettingSpec* find(const std::string& key) const;
+    const std::vector<SettingsRule>& rules() const { return rules_; }
     const SettingSpec* find_board(std::uint16_t address) const;  // the spec of a board register (either word of a float)
     // A saved set of `from_version` brought to `version`, one step at a time. Throws
     // std::runtime_error for a version newer than this firmware's.
@@ -28,6 +30,8 @@ public:
 private:
     SettingsSchema();
     std::vector<SettingSpec> specs_;
+    std::unordered_map<std::string, std::size_t> by_key_;
+    std::vector<SettingsRule> rules_;
 };
 
 // The module's own settings (device, ...); services declare theirs in the registry.

@@ -47,9 +47,40 @@ void write_file(const std::filesystem::path& p, int flags, const std::string& co
     ::close(fd);
 }
 
+bool plain(const std::string& part) { return !part.empty() && part.find('/') == std::string::npos && !part.starts_with("."); }
+
+void check_folder(const std::string& folder) {
+    if (!plain(folder)) throw std::invalid_argument("storage folder '" + folder + "' must be a plain name");
+}
+
+// A plain file name, or `folder/file`.
 void check_name(const std::string& name) {
-    if (name.empty() || name.find('/') != std::string::npos || name.starts_with("."))
-        throw std::invalid_argument("storage name '" + name + "' must be a plain file name");
+    const auto slash = name.find('/');
+    const bool ok = slash == std::string::npos ? plain(name) : plain(name.substr(0, slash)) && plain(name.substr(slash + 1));
+    if (!ok) throw std::invalid_argument("storage name '" + name + "' must be a plain file name or folder/file");
+}
+
+// The folder of `name` exists (made on the first write into it).
+void make_folder(const std::filesystem::path& dir, const std::string& name) {
+    const auto slash = name.find('/');
+    if (slash == std::string::npos) return;
+    std::error_code ec;
+    std::filesystem::create_directory(dir / name.substr(0, slash), ec);
+    if (ec) throw StorageError("cannot make " + (dir / name.substr(0, slash)).string() + ": " + ec.message(), ec == std::errc::no_space_on_device);
+}
+
+void fsync_dir(const std::filesystem::path& dir) {
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+}
+
+// The temporary beside `name`: `.file.tmp` in the same folder.
+std::filesystem::path temporary(const std::filesystem::path& dir, const std::string& name) {
+    const auto p = dir / name;
+    return p.parent_path() / ("." + p.filename().string() + ".tmp");
 }
 }  // namespace
 
@@ -68,8 +99,9 @@ std::optional<std::string> FileStorage::read(const std::string& name) const {
 
 void FileStorage::write_atomic(const std::string& name, const std::string& content) {
     check_name(name);
+    make_folder(dir_, name);
     const auto final_path = dir_ / name;
-    const auto tmp_path = dir_ / ("." + name + ".tmp");
+    const auto tmp_path = temporary(dir_, name);
     try {
         write_file(tmp_path, O_TRUNC, content);
     } catch (...) {
@@ -78,15 +110,12 @@ void FileStorage::write_atomic(const std::string& name, const std::string& conte
     }
     if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) throw io_error("cannot rename onto", final_path);
     // The rename itself must reach the disk before the write counts as acknowledged.
-    const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    fsync_dir(final_path.parent_path());
 }
 
 void FileStorage::append(const std::string& name, const std::string& content) {
     check_name(name);
+    make_folder(dir_, name);
     write_file(dir_ / name, O_APPEND, content);
 }
 
@@ -98,6 +127,36 @@ std::vector<std::string> FileStorage::list() const {
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+std::vector<std::string> FileStorage::list(const std::string& folder) const {
+    check_folder(folder);
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir_ / folder, ec)) {
+        const auto n = e.path().filename().string();
+        if (e.is_regular_file() && !n.starts_with(".")) out.push_back(n);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::optional<std::uint64_t> FileStorage::size(const std::string& name) const {
+    check_name(name);
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(dir_ / name, ec);
+    if (ec) return std::nullopt;
+    return n;
+}
+
+void FileStorage::rename(const std::string& from, const std::string& to) {
+    check_name(from);
+    check_name(to);
+    make_folder(dir_, to);
+    const auto a = dir_ / from, b = dir_ / to;
+    if (::rename(a.c_str(), b.c_str()) != 0) throw io_error("cannot rename " + a.string() + " to", b);
+    fsync_dir(b.parent_path());
+    if (a.parent_path() != b.parent_path()) fsync_dir(a.parent_path());
 }
 
 void FileStorage::remove(const std::string& name) {

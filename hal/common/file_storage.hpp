@@ -12,6 +12,9 @@ public:
     void write_atomic(const std::string& name, const std::string& content) override;
     void append(const std::string& name, const std::string& content) override;
     std::vector<std::string> list() const override;
+    std::vector<std::string> list(const std::string& folder) const override;
+    std::optional<std::uint64_t> size(const std::string& name) const override;
+    void rename(const std::string& from, const std::string& to) override;
     void remove(const std::string& name) override;
     std::uint64_t free_space() const override;
 

@@ -13,7 +13,9 @@ void SimStorage::write_atomic(const std::string& name, const std::string& conten
     if (cut_after_) {
         const auto n = std::min(*cut_after_, content.size());
         cut_after_.reset();
-        std::ofstream tmp(data_dir() / ("." + name + ".tmp"), std::ios::binary | std::ios::trunc);
+        const auto p = data_dir() / name;
+        std::filesystem::create_directories(p.parent_path());
+        std::ofstream tmp(p.parent_path() / ("." + p.filename().string() + ".tmp"), std::ios::binary | std::ios::trunc);
         tmp.write(content.data(), static_cast<std::streamsize>(n));
         throw PowerCut("power cut while writing " + name + " (" + std::to_string(n) + " of " + std::to_string(content.size()) + " bytes)");
     }

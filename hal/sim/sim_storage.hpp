@@ -18,6 +18,9 @@ public:
     void write_atomic(const std::string& name, const std::string& content) override;
     void append(const std::string& name, const std::string& content) override;
     std::vector<std::string> list() const override { return files_.list(); }
+    std::vector<std::string> list(const std::string& folder) const override { return files_.list(folder); }
+    std::optional<std::uint64_t> size(const std::string& name) const override { return files_.size(name); }
+    void rename(const std::string& from, const std::string& to) override { files_.rename(from, to); }
     void remove(const std::string& name) override { files_.remove(name); }
     std::uint64_t free_space() const override { return full_ ? 0 : files_.free_space(); }
 

@@ -8,6 +8,7 @@
 
 #include "services/trend/trend_service.hpp"
 #include "services/trend/trend_store.hpp"
+#include "services/datalog/log_format.hpp"
 #include "services/web/web_api.hpp"
 #include "catalogue/catalogue.hpp"
 #include "settings/json_input.hpp"
@@ -166,41 +167,6 @@ std::int64_t zone_offset_s(const ServiceContext& c) {
     return std::chrono::duration_cast<std::chrono::seconds>(c.hal.clock.local() - c.hal.clock.utc()).count();
 }
 
-// `offset`: the device's zone and DST offset (zone_offset_s), taken on the loop.
-std::string local_text(std::int64_t offset, std::int64_t utc_s, bool for_file) {
-    using namespace std::chrono;
-    const std::int64_t local = utc_s + offset;
-    const year_month_day ymd{sys_days{days{local / day - (local % day < 0 ? 1 : 0)}}};
-    const std::int64_t in_day = ((local % day) + day) % day;
-    char buf[64];
-    if (!for_file) {
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02lld:%02lld:%02lld", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                      static_cast<unsigned>(ymd.day()), static_cast<long long>(in_day / 3600), static_cast<long long>(in_day / 60 % 60),
-                      static_cast<long long>(in_day % 60));
-    } else {
-        const long long oh = std::llabs(offset) / 3600, om = std::llabs(offset) / 60 % 60;
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld-%02lld-%02lld%c%02lld%02lld", static_cast<int>(ymd.year()),
-                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long long>(in_day / 3600),
-                      static_cast<long long>(in_day / 60 % 60), static_cast<long long>(in_day % 60), offset < 0 ? '-' : '+', oh, om);
-    }
-    return buf;
-}
-
-std::string gzip(const std::string& data) {
-    z_stream z{};
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("gzip: cannot start");
-    std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) throw std::runtime_error("gzip: cannot compress");
-    return out;
-}
-
 constexpr const char* file_record = "trendlog.json";  // the name of the one trend log file
 
 std::optional<std::string> current_file(const ServiceContext& c) {
@@ -284,7 +250,7 @@ void add_trend_management_routes(Router& router, WebApi& api) {
                         return bad("Log Interval must be 60 (1 minute), 900 (15 minutes), 3600 (1 hour) or 86400 (1 day) s");
                     if (!start || !end || *end <= *start) return bad("Start Time must be before End Time (UTC seconds)");
                     if (*end - *start > 366 * day) return bad("a trend log file covers at most 366 days");
-                    const std::string name = c.hal.system.identity().meter_serial + "-" + local_text(zone_offset_s(c), *start, true) + "-" + interval_name(*interval) + ".csv.gz";
+                    const std::string name = c.hal.system.identity().meter_serial + "-" + log_format::file_time(*start, zone_offset_s(c)) + "-" + interval_name(*interval) + ".csv.gz";
                     auto out = std::make_shared<std::string>();
                     auto error = std::make_shared<std::string>();
                     c.hal.workers.submit(
@@ -298,7 +264,7 @@ void add_trend_management_routes(Router& router, WebApi& api) {
                                 csv += "\n";
                                 char number[32];
                                 for (std::size_t row = 0; row < columns.front().size(); ++row) {
-                                    csv += local_text(offset, columns.front()[row].start, false);
+                                    csv += log_format::local_text(columns.front()[row].start, offset);
                                     for (const auto& col : columns) {
                                         csv += ',';
                                         const auto v = kind == TrendKind::realtime ? col[row].average : col[row].delta;
@@ -306,7 +272,7 @@ void add_trend_management_routes(Router& router, WebApi& api) {
                                     }
                                     csv += '\n';
                                 }
-                                *out = gzip(csv);
+                                *out = log_format::gzip(csv);
                             } catch (const std::exception& e) {
                                 *error = e.what();
                             }

@@ -33,7 +33,8 @@ struct WebApi {
 void add_reading_routes(Router& router, WebApi& api);     // readings, demand, energy, harmonics, I/O, logs, device
 void add_management_routes(Router& router, WebApi& api);
 void add_trend_routes(Router& router, WebApi& api);       // the trend log's queries
-void add_trend_management_routes(Router& router, WebApi& api);  // trendlog management: the file, Clear Logs  // session, settings, installation record, management, certificate
+void add_trend_management_routes(Router& router, WebApi& api);
+void add_datalog_routes(Router& router, WebApi& api);     // the Data Log page: files, download, delete; loggable parameters  // trendlog management: the file, Clear Logs  // session, settings, installation record, management, certificate
 
 // The device's local date and time of a reading taken at scheduler time `t`: "2026-12-02 16:00:05".
 std::string local_time_text(const ServiceContext& c, hal::Time t);

@@ -1,5 +1,6 @@
 #pragma once
 // Clock and scheduler: the single source of time and of every timer (ARCHITECTURE "Time is virtual").
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -28,6 +29,21 @@ public:
     // outside party — a Modbus client's idle time, a half-sent frame, a session. The same as `d`
     // when the rig runs free or on a unit; `d` × speed when the simulator is paced at `speed`.
     virtual Duration peer_time(Duration d) const = 0;
+    // An exchange with an outside party in flight (an upload to a server): when the rig runs free
+    // it serves the sockets before it runs the next timer (up to a cap of its own), so an exchange
+    // with a peer on loopback takes no virtual time and a run stays deterministic. On a unit, and
+    // when paced, only counted.
+    void begin_exchange() {
+        ++exchanges_;
+        ++exchanges_begun_;
+    }
+    void end_exchange() { if (exchanges_ > 0) --exchanges_; }
+    std::size_t exchanges_in_flight() const { return exchanges_; }
+    std::uint64_t exchanges_begun() const { return exchanges_begun_; }
+
+private:
+    std::size_t exchanges_ = 0;
+    std::uint64_t exchanges_begun_ = 0;
 };
 
 }  // namespace hal

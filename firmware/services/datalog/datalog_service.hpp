@@ -1,0 +1,73 @@
+#pragma once
+// The data loggers (web manual 7.5, 6.4.2): three loggers, each writing a row of its parameters
+// every log interval of the device's date and time, into gzip-compressed CSV files in the `logs`
+// folder of the data directory (one file per Local Log File Length; a gzip member per row, each
+// appended and fsynced, so a power cut loses at most the row being written). Rows come from
+// data-hub snapshots: the first snapshot of a selected group in an interval writes the row stamped
+// with the interval's start. Time only moves forward in a log: after the device clock is set back
+// the logger writes nothing until the clock passes its last row; after it is set forward, the
+// skipped intervals have no rows. See docs/data-logs.md.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/service.hpp"
+
+namespace fw {
+
+struct Parameter;
+
+class DatalogService final : public Service {
+public:
+    static constexpr const char* folder = "logs";
+    static constexpr const char* index_file = "datalog-index.json";
+
+    explicit DatalogService(ServiceContext& context);
+    ~DatalogService() override;
+    void start() override;
+    void stop() override;
+    Health health() const override;
+    Reconfigured reconfigure(const std::vector<std::string>&) override { return Reconfigured::live; }
+
+    struct File {
+        std::string name;
+        int logger = 0;           // 1-3, 0 when no logger's prefix matches it now
+        std::uint64_t size = 0;   // bytes
+        std::int64_t updated = 0; // UTC seconds of its last row (0 when unknown)
+    };
+    std::vector<File> files() const;
+    // Deletes the named files of the logs folder; returns the errors (an unknown name, a bad one).
+    std::vector<std::string> remove(const std::vector<std::string>& names);
+    // The name a logger's local file holding `utc_s` has (its period start, the device's offset).
+    std::string local_file_name(int logger, std::int64_t period_start, std::int64_t offset) const;
+
+private:
+    struct Logger {
+        int n = 0;
+        bool enabled = false;
+        std::vector<const Parameter*> params;
+        std::int64_t interval = 60, local_length = 86400, timestamp_format = 0, file_name_format = 1;
+        std::string local_prefix;
+        std::optional<std::int64_t> last_row;  // UTC seconds of the last row written
+        std::string file;                       // the local file being written
+        bool file_checked = false;              // its torn tail and header checked this run
+        std::uint64_t rows = 0, missed = 0;
+        std::string error;                      // the last write error (a full disk)
+    };
+    void on_snapshot();
+    void write_row(Logger& l, std::int64_t instant, std::int64_t offset);
+    std::string header(const Logger& l) const;
+    std::string row(const Logger& l, std::int64_t instant, std::int64_t offset) const;
+    std::string check_file(Logger& l, const std::string& name);
+    void save_index();
+
+    ServiceContext& context_;
+    std::vector<Logger> loggers_;
+    std::vector<int> subscriptions_;
+    std::map<std::string, std::int64_t> updated_;  // file name → UTC seconds of its last row (datalog-index.json)
+    std::string serial_;
+};
+
+}  // namespace fw

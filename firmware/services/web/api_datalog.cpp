@@ -1,0 +1,84 @@
+// The Data Log page's API (web manual 6.4.2): the local log files per logger with their update
+// time and size, their download, the deletion of a selection; and the parameters a logger may log
+// (7.5), by group, for the settings page's lists.
+#include "catalogue/catalogue.hpp"
+#include "services/datalog/datalog_service.hpp"
+#include "services/datalog/datalog_settings.hpp"
+#include "services/web/web_api.hpp"
+
+namespace fw {
+
+using nlohmann::json;
+
+namespace {
+
+DatalogService* datalog(ServiceContext& c) { return dynamic_cast<DatalogService*>(c.module.running_service("datalog")); }
+
+HttpResponse not_running() { return HttpResponse::error(503, "the data log service is not running (see GET /api/v1/services)"); }
+
+json group_names(const Parameter& p) {
+    json g = json::array();
+    if (p.groups & group_realtime) g.push_back("realtime");
+    if (p.groups & group_energy) g.push_back("energy");
+    if (p.groups & group_demand) g.push_back("demand");
+    if (p.groups & group_power_quality) g.push_back("power_quality");
+    if (p.groups & group_io) g.push_back("io");
+    return g;
+}
+
+}  // namespace
+
+void add_datalog_routes(Router& router, WebApi& api) {
+    auto& c = api.context;
+    router.add({"GET", "/api/v1/datalog", "/api/v1/datalog", Access::user, [&c](const ApiCall&, HttpReply reply) {
+                    auto* d = datalog(c);
+                    if (!d) return reply(not_running());
+                    json loggers = json::array();
+                    for (int n = 0; n <= datalog_settings::loggers; ++n) loggers.push_back({{"logger", n}, {"files", json::array()}});
+                    for (const auto& f : d->files())
+                        loggers[static_cast<std::size_t>(f.logger)]["files"].push_back(
+                            {{"name", f.name}, {"size", f.size}, {"updated", f.updated == 0 ? json(nullptr) : json(f.updated)}});
+                    reply(HttpResponse::json(200, {{"loggers", loggers}}));
+                }});
+    router.add({"GET", "/api/v1/datalog/files/{name}", "/api/v1/datalog/files/{name}", Access::user, [&c](const ApiCall& call, HttpReply reply) {
+                    auto* d = datalog(c);
+                    if (!d) return reply(not_running());
+                    const auto& name = call.params.at(0);
+                    for (const auto& f : d->files())
+                        if (f.name == name) {
+                            const auto body = c.hal.storage.read(std::string(DatalogService::folder) + "/" + name);
+                            if (!body) break;
+                            HttpResponse r;
+                            r.content_type = "application/gzip";
+                            r.body = *body;
+                            r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                            return reply(r);
+                        }
+                    reply(HttpResponse::error(404, "no data log file '" + name.substr(0, 80) + "'"));
+                }});
+    // 6.4.2: "check the box next to the data log file and click on the 'Delete Selected' button".
+    router.add({"POST", "/api/v1/datalog/delete", "/api/v1/datalog/delete", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
+                    auto* d = datalog(c);
+                    if (!d) return reply(not_running());
+                    const auto& b = call.body;
+                    if (!b.is_object() || !b.contains("files") || !b["files"].is_array() || b["files"].empty() || b["files"].size() > 10000)
+                        return reply(HttpResponse::error(400, "give {\"files\": [\"name\", ...]} with 1-10000 names"));
+                    std::vector<std::string> names;
+                    for (const auto& n : b["files"]) {
+                        if (!n.is_string()) return reply(HttpResponse::error(400, "every file must be a name (text), got " + n.dump().substr(0, 80)));
+                        names.push_back(n.get<std::string>());
+                    }
+                    const auto errors = d->remove(names);
+                    if (!errors.empty()) return reply(HttpResponse::json(400, {{"error", errors.front()}, {"errors", errors}}));
+                    reply(HttpResponse::json(200, {{"deleted", names.size()}}));
+                }});
+    router.add({"GET", "/api/v1/datalog/parameters", "/api/v1/datalog/parameters", Access::user, [](const ApiCall&, HttpReply reply) {
+                    json out = json::array();
+                    for (const auto* p : datalog_settings::loggable())
+                        out.push_back({{"key", p->key}, {"name", p->name}, {"unit", p->unit}, {"groups", group_names(*p)},
+                                       {"minimum_interval", datalog_settings::minimum_interval(*p)}});
+                    reply(HttpResponse::json(200, {{"parameters", out}}));
+                }});
+}
+
+}  // namespace fw
