@@ -3,6 +3,7 @@
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
 #include "services/modbus_tcp/modbus_gateway.hpp"
+#include "services/post/post_service.hpp"
 #include "services/post/post_settings.hpp"
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
@@ -12,22 +13,14 @@
 
 namespace fw {
 
-namespace {
-template <typename T>
-std::vector<T> joined(std::vector<T> a, std::vector<T> b) {
-    a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
-    return a;
-}
-}  // namespace
-
 const std::vector<ServiceDescriptor>& service_registry() {
     static const std::vector<ServiceDescriptor> registry{
         {"modbus_tcp", "Modbus TCP", [](ServiceContext& c) { return std::make_unique<ModbusGateway>(c); }, modbus_tcp_settings::specs()},
         {"trend", "Trend log", [](ServiceContext& c) { return std::make_unique<TrendService>(c); }},
-        // With the post channels' and AcuCloud's settings (web manual 7.6, 7.7), whose rules cross the
-        // loggers' (a channel in use cannot be disabled); they move to the posting service when it comes.
-        {"datalog", "Data log", [](ServiceContext& c) { return std::make_unique<DatalogService>(c); }, joined(datalog_settings::specs(), post_settings::specs()),
-         joined(datalog_settings::rules(), post_settings::rules())},
+        // The loggers' rules cross the post channels' (a channel in use cannot be disabled).
+        {"datalog", "Data log", [](ServiceContext& c) { return std::make_unique<DatalogService>(c); }, datalog_settings::specs(),
+         datalog_settings::rules()},
+        {"post", "Post channels", [](ServiceContext& c) { return std::make_unique<PostService>(c); }, post_settings::specs(), post_settings::rules()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
     return registry;

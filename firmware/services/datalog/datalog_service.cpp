@@ -1,6 +1,7 @@
 #include "services/datalog/datalog_service.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "catalogue/catalogue.hpp"
@@ -8,6 +9,9 @@
 #include "model/data_model.hpp"
 #include "services/datalog/datalog_settings.hpp"
 #include "services/datalog/log_format.hpp"
+#include "services/post/post_queue.hpp"
+#include "services/post/post_service.hpp"
+#include "services/post/post_settings.hpp"
 #include "settings/json_input.hpp"
 #include "settings/settings.hpp"
 
@@ -60,6 +64,14 @@ void DatalogService::start() {
         l.timestamp_format = s.running(ds::key(n, "timestamp_format")).get<std::int64_t>();
         l.file_name_format = s.running(ds::key(n, "file_name_format")).get<std::int64_t>();
         l.local_prefix = s.running(ds::key(n, "local_prefix")).get<std::string>();
+        l.prefix = s.running(ds::key(n, "prefix")).get<std::string>();
+        l.post_length = s.running(ds::key(n, "post_file_length")).get<std::int64_t>();
+        l.post_channel = static_cast<int>(s.running(ds::key(n, "post_channel")).get<std::int64_t>());
+        if (l.post_channel) {
+            l.post_method = s.running(post_settings::key(l.post_channel, "method")).get<std::int64_t>();
+            l.name_fixed = s.running(post_settings::key(l.post_channel, "name_fixed")).get<bool>();
+            l.fixed_name = s.running(post_settings::key(l.post_channel, "file_name")).get<std::string>();
+        }
         for (const auto& k : s.running(ds::key(n, "parameters")))
             if (const auto* p = Catalogue::instance().by_key(k.get<std::string>())) l.params.push_back(p);
         if (l.enabled && !l.params.empty()) {
@@ -74,6 +86,19 @@ void DatalogService::start() {
             }
         }
         loggers_.push_back(std::move(l));
+    }
+    // Outbox files of periods now over (the module was off at their end) join their queues; the
+    // running period's goes on.
+    for (const auto& f : context_.hal.storage.list(outbox)) {
+        int n = 0;
+        long long start = 0;
+        if (std::sscanf(f.c_str(), "L%d-%lld.csv", &n, &start) != 2 || n < 1 || n > ds::loggers) continue;
+        auto& l = loggers_[static_cast<std::size_t>(n - 1)];
+        const std::int64_t current = log_format::period_start(now, l.post_length, offset_s(context_.hal.clock));
+        if (l.post_channel && start == current && l.enabled)
+            l.post_open = start;
+        else
+            close_post_file(l, start);
     }
     for (const auto g : groups) subscriptions_.push_back(context_.hub.subscribe(g, [this](const Snapshot&) { on_snapshot(); }));
 }
@@ -119,17 +144,95 @@ std::string DatalogService::header(const Logger& l) const {
     return h + "\n";
 }
 
+namespace {
+std::string stamp(std::int64_t format, std::int64_t instant, std::int64_t offset) {
+    return format == ds::utc_seconds ? std::to_string(instant) : format == ds::iso8601 ? log_format::iso8601(instant, offset) : log_format::local_text(instant, offset);
+}
+}  // namespace
+
 std::string DatalogService::row(const Logger& l, std::int64_t instant, std::int64_t offset) const {
-    std::string r = l.timestamp_format == ds::utc_seconds ? std::to_string(instant)
-                    : l.timestamp_format == ds::iso8601   ? log_format::iso8601(instant, offset)
-                                                          : log_format::local_text(instant, offset);
+    return stamp(l.timestamp_format, instant, offset) + values(l) + "\n";
+}
+
+std::string DatalogService::values(const Logger& l) const {
+    std::string r;
     const hal::Time now = context_.hal.scheduler.now();
     for (const auto* p : l.params) {
         const Reading v = context_.model.reading(*p, now);
         r += ",";
         if (v.quality == Quality::fresh) r += log_format::number(v.value);  // a stale value is an empty cell, never a zero
     }
-    return r + "\n";
+    return r;
+}
+
+// The outbox file of `start` becomes a file of its channel's queue: CSV for FTP and SFTP, the JSON
+// log body of real WEB2 modules for HTTP (docs/data-logs.md), named as Log File Name Format (or
+// Post Name Fixed) says. Queued first, then the outbox file removed: a power cut between the two
+// queues the same entry again, which replaces itself.
+void DatalogService::close_post_file(Logger& l, std::int64_t start) {
+    auto& storage = context_.hal.storage;
+    const std::string box = std::string(outbox) + "/L" + std::to_string(l.n) + "-" + std::to_string(start) + ".csv";
+    if (l.post_open == start) l.post_open.reset();
+    const auto data = storage.read(box);
+    if (!data || !l.post_channel) {
+        storage.remove(box);
+        return;
+    }
+    // Lines "<utc>,<offset>,<values>"; a torn last line (a power cut) is left out.
+    std::vector<std::int64_t> times, offsets;
+    std::vector<std::vector<std::string>> columns(l.params.size());
+    std::string csv = header(l);
+    std::size_t at = 0;
+    while (at < data->size()) {
+        const auto end = data->find('\n', at);
+        if (end == std::string::npos) break;
+        const std::string line = data->substr(at, end - at);
+        at = end + 1;
+        std::vector<std::string> cells;
+        std::size_t p = 0;
+        for (;;) {
+            const auto comma = line.find(',', p);
+            cells.push_back(line.substr(p, comma == std::string::npos ? std::string::npos : comma - p));
+            if (comma == std::string::npos) break;
+            p = comma + 1;
+        }
+        if (cells.size() != l.params.size() + 2) continue;
+        const std::int64_t t = std::stoll(cells[0]), off = std::stoll(cells[1]);
+        times.push_back(t);
+        offsets.push_back(off);
+        csv += stamp(l.timestamp_format, t, off);
+        for (std::size_t i = 0; i < l.params.size(); ++i) {
+            csv += "," + cells[i + 2];
+            columns[i].push_back(cells[i + 2]);
+        }
+        csv += "\n";
+    }
+    if (times.empty()) {
+        storage.remove(box);
+        return;
+    }
+    const bool http = l.post_method == post_settings::http;
+    std::string name = l.name_fixed ? l.fixed_name
+                       : l.file_name_format == ds::utc_timestamp
+                           ? l.prefix + "-" + std::to_string(start) + ".csv"
+                           : serial_ + "-" + l.prefix + "-" + log_format::file_time(start, offsets.front()) + "-" + ds::length_tag(l.interval) + ".csv";
+    std::string body = csv;
+    if (http) {
+        if (name.ends_with(".csv")) name.resize(name.size() - 4);
+        if (!name.ends_with(".json")) name += ".json";
+        json doc{{"device_name", serial_}, {"device_model", "AcuRev 2100-WEB2"}, {"timestamp", json::array()}, {"online", true}, {"readings", json::array()}};
+        for (const auto t : times) doc["timestamp"].push_back(std::to_string(t));
+        for (std::size_t i = 0; i < l.params.size(); ++i) doc["readings"].push_back({{"param", l.params[i]->key}, {"value", columns[i]}});
+        body = doc.dump();
+    }
+    try {
+        storage.write_atomic(post_queue::folder(l.post_channel) + "/" + post_queue::entry(start, l.n, name), body);
+        storage.remove(box);
+    } catch (const hal::StorageError& e) {
+        l.error = e.what();  // the outbox file stays: queued at the next row or boot
+        return;
+    }
+    if (auto* post = dynamic_cast<PostService*>(context_.module.running_service("post"))) post->poke(l.post_channel);
 }
 
 // The file a run first appends to: a torn last member (a power cut) is cut off, and a file whose
@@ -166,6 +269,13 @@ void DatalogService::write_row(Logger& l, std::int64_t instant, std::int64_t off
         std::string content = row(l, instant, offset);
         if (!storage.size(in_folder(name))) content = header(l) + content;
         storage.append(in_folder(name), log_format::gzip(content));
+        if (l.post_channel) {
+            const std::int64_t post_start = log_format::period_start(instant, l.post_length, offset);
+            if (l.post_open && *l.post_open != post_start) close_post_file(l, *l.post_open);
+            storage.append(std::string(outbox) + "/L" + std::to_string(l.n) + "-" + std::to_string(post_start) + ".csv",
+                           std::to_string(instant) + "," + std::to_string(offset) + values(l) + "\n");
+            l.post_open = post_start;
+        }
         l.last_row = instant;
         ++l.rows;
         updated_[name] = instant;

@@ -23,6 +23,7 @@ class DatalogService final : public Service {
 public:
     static constexpr const char* folder = "logs";
     static constexpr const char* index_file = "datalog-index.json";
+    static constexpr const char* outbox = "outbox";  // the rows of each running post period
 
     explicit DatalogService(ServiceContext& context);
     ~DatalogService() override;
@@ -54,6 +55,13 @@ private:
         std::string file;                       // the local file being written
         bool file_checked = false;              // its torn tail and header checked this run
         std::uint64_t rows = 0, missed = 0;
+        // Posting (7.6): rows also go to the outbox file of the running post period, which joins its
+        // channel's queue when the period is over.
+        int post_channel = 0;
+        std::int64_t post_length = 60, post_method = 0;
+        bool name_fixed = false;
+        std::string prefix, fixed_name;
+        std::optional<std::int64_t> post_open;  // the period start of the outbox file being written
         std::string error;                      // the last write error (a full disk)
     };
     void on_snapshot();
@@ -62,6 +70,8 @@ private:
     std::string row(const Logger& l, std::int64_t instant, std::int64_t offset) const;
     std::string check_file(Logger& l, const std::string& name);
     void save_index();
+    std::string values(const Logger& l) const;
+    void close_post_file(Logger& l, std::int64_t start);
 
     ServiceContext& context_;
     std::vector<Logger> loggers_;

@@ -4,6 +4,7 @@
 #include "catalogue/catalogue.hpp"
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
+#include "services/post/post_service.hpp"
 #include "services/web/web_api.hpp"
 
 namespace fw {
@@ -71,6 +72,36 @@ void add_datalog_routes(Router& router, WebApi& api) {
                     const auto errors = d->remove(names);
                     if (!errors.empty()) return reply(HttpResponse::json(400, {{"error", errors.front()}, {"errors", errors}}));
                     reply(HttpResponse::json(200, {{"deleted", names.size()}}));
+                }});
+    router.add({"GET", "/api/v1/post", "/api/v1/post", Access::user, [&c](const ApiCall&, HttpReply reply) {
+                    auto* p = dynamic_cast<PostService*>(c.module.running_service("post"));
+                    if (!p) return reply(HttpResponse::error(503, "the post channel service is not running (see GET /api/v1/services)"));
+                    json out = json::array();
+                    for (const auto& s : p->status())
+                        out.push_back({{"channel", s.channel}, {"enabled", s.enabled}, {"method", s.method}, {"queued", s.queued}, {"queued_bytes", s.queued_bytes},
+                                       {"sent", s.sent}, {"failures", s.failures}, {"last_error", s.last_error}, {"sending", s.sending}});
+                    reply(HttpResponse::json(200, {{"channels", out}}));
+                }});
+    // 7.6 "TEST Post Channel": a small file posted now; success, or the failure's details.
+    router.add({"POST", "/api/v1/post/{channel}/test", "/api/v1/post/{channel}/test", Access::admin, [&c, alive = api.alive](const ApiCall& call, HttpReply reply) {
+                    auto* p = dynamic_cast<PostService*>(c.module.running_service("post"));
+                    if (!p) return reply(HttpResponse::error(503, "the post channel service is not running (see GET /api/v1/services)"));
+                    const auto& ch = call.params.at(0);
+                    if (ch != "1" && ch != "2" && ch != "3") return reply(HttpResponse::error(404, "post channels are 1, 2 and 3"));
+                    std::weak_ptr<bool> weak = alive;
+                    p->test(std::stoi(ch), [weak, reply](TransferResult r) {
+                        if (weak.expired()) return;
+                        reply(HttpResponse::json(200, {{"ok", r.ok}, {"status", r.status}, {"error", r.error}, {"response", r.response}}));
+                    });
+                }});
+    // 7.6 "Clear Post Channel Logs": the buffered files on the meter.
+    router.add({"POST", "/api/v1/post/clear", "/api/v1/post/clear", Access::admin, [&c](const ApiCall&, HttpReply reply) {
+                    auto* p = dynamic_cast<PostService*>(c.module.running_service("post"));
+                    if (!p) return reply(HttpResponse::error(503, "the post channel service is not running (see GET /api/v1/services)"));
+                    p->clear();
+                    HttpResponse r;
+                    r.status = 204;
+                    reply(r);
                 }});
     router.add({"GET", "/api/v1/datalog/parameters", "/api/v1/datalog/parameters", Access::user, [](const ApiCall&, HttpReply reply) {
                     json out = json::array();

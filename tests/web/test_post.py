@@ -1,0 +1,147 @@
+"""Post channels (web manual 7.6) against real servers on loopback: an HTTP receiver (Python's
+http.server) and python3-pyftpdlib. Files arrive whole, once and in order; while a server is down
+they queue on disk and all arrive once it is back; the Test button reports success or the
+failure's details; Clear Post Channel Logs empties the queue."""
+import gzip
+import http.server
+import json
+import os
+import tempfile
+import threading
+
+import acurev_sim
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 keeping every POST; `down` answers 503 (and nothing is kept)."""
+
+    def __init__(self):
+        self.posts, self.down = [], False
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if outer.down:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                outer.posts.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"Success!")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def rig_posting_to(channel_settings, logger_extra=None):
+    settings = {"post_channel_1.enable": True, **channel_settings,
+                "data_log_1.enable": True, "data_log_1.parameters": ["Va_V", "EP_IMP_kWh"], "data_log_1.interval": 60,
+                "data_log_1.post_file_length": 300, "data_log_1.post_channel": 1, **(logger_extra or {})}
+    return acurev_sim.Rig({"fidelity": "analytic", "channels": [{"channel": 1, "current": 10.0}], "settings": settings})
+
+
+def local_rows(rig):
+    rows = {}
+    logs = os.path.join(rig.data_dir, "logs")
+    for name in sorted(os.listdir(logs)):
+        with gzip.open(os.path.join(logs, name), "rt") as f:
+            for line in f.read().splitlines()[1:]:
+                rows[line.split(",")[0]] = line.split(",")[1:]
+    return rows
+
+
+def test_http_posts_carry_the_json_log_body_and_queue_while_the_server_is_down():
+    rx = Receiver()
+    rig = rig_posting_to({"post_channel_1.http_url": f"http://127.0.0.1/post", "post_channel_1.http_port": rx.port,
+                          "post_channel_1.meter_id": "meter_001", "post_channel_1.http_token": "s3cret"},
+                         {"data_log_1.timestamp_format": "UTC Seconds", "data_log_1.file_name_format": "UTC Timestamp"})
+    try:
+        rig.advance(31 * 60)
+        assert 5 <= len(rx.posts) <= 7, [p["headers"].get("X-File-Name") for p in rx.posts]
+        rows = local_rows(rig)
+        for p in rx.posts:
+            h = p["headers"]
+            assert p["path"] == "/post" and h["Content-Type"] == "application/json" and h["X-Meter-ID"] == "meter_001"
+            assert h["Authorization"] == "Bearer s3cret"
+            body = json.loads(p["body"])
+            # Five rows a file; the first file lacks the row of the interval running at boot.
+            assert body["device_name"] and body["online"] is True and len(body["timestamp"]) == (5 if p is not rx.posts[0] else 4)
+            start = int(body["timestamp"][-1]) // 300 * 300
+            assert h["X-File-Name"] == f"logger1-{start}.json"
+            assert [r["param"] for r in body["readings"]] == ["Va_V", "EP_IMP_kWh"]
+            for i, t in enumerate(body["timestamp"]):  # the same values as the local log's rows
+                assert [r["value"][i] for r in body["readings"]] == rows[t]
+        # Six hours with the server down: the files queue on disk, then all arrive once, in order.
+        sent_before = len(rx.posts)
+        rx.down = True
+        rig.advance(6 * 3600)
+        queued = os.listdir(os.path.join(rig.data_dir, "post1"))
+        assert len(queued) >= 70
+        rx.down = False
+        rig.advance(40 * 60)  # the back-off is at most 30 minutes
+        ids = [p["headers"]["X-Post-Id"] for p in rx.posts]
+        assert len(ids) == len(set(ids)), "a file arrived twice"
+        starts = [int(json.loads(p["body"])["timestamp"][-1]) // 300 * 300 for p in rx.posts]
+        assert starts == sorted(starts) and all(b - a == 300 for a, b in zip(starts, starts[1:])), "a file is missing or out of order"
+        assert len(rx.posts) >= sent_before + 70 + 7
+        assert len(os.listdir(os.path.join(rig.data_dir, "post1"))) <= 1
+    finally:
+        rig.close()
+        rx.close()
+
+
+def test_ftp_uploads_arrive_byte_identical_and_the_test_button_reports(web):
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    root = tempfile.mkdtemp()
+    authorizer = DummyAuthorizer()
+    authorizer.add_user("datalog", "pw123456", root, perm="elradfmw")
+    handler = type("Handler", (FTPHandler,), {"authorizer": authorizer, "passive_ports": None})
+    ftp = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    port = ftp.socket.getsockname()[1]
+    threading.Thread(target=ftp.serve_forever, kwargs={"timeout": 0.2}, daemon=True).start()
+    rig = rig_posting_to({"post_channel_1.method": "FTP", "post_channel_1.ftp_url": "ftp://127.0.0.1", "post_channel_1.ftp_port": port,
+                          "post_channel_1.ftp_user": "datalog", "post_channel_1.ftp_password": "pw123456"},
+                         {"data_log_1.timestamp_format": "ISO8601 Format"})
+    try:
+        rig.advance(21 * 60)
+        files = sorted(f for f in os.listdir(root) if not f.startswith("."))
+        assert 3 <= len(files) <= 5, files
+        rows = local_rows(rig)
+        for name in files:
+            assert name.endswith("-1min.csv") and "-logger1-" in name
+            text = open(os.path.join(root, name)).read()
+            lines = text.splitlines()
+            assert lines[0] == "Time,Va_V,EP_IMP_kWh" and len(lines) in (5, 6) and text.endswith("\n")
+            for line in lines[1:]:
+                assert rows[line.split(",")[0]] == line.split(",")[1:]
+        w = web.__class__(rig, tempfile.mkdtemp())
+        admin = w.login("admin")
+        r = admin.post(w.url + "/api/v1/post/1/test").json()
+        assert r["ok"] is True, r
+        assert any(f.endswith("-test.csv") for f in os.listdir(root))
+        ftp.close_all()
+        r = admin.post(w.url + "/api/v1/post/1/test").json()
+        assert r["ok"] is False and r["error"], r
+        assert admin.post(w.url + "/api/v1/post/2/test").json()["ok"] is False
+        assert admin.post(w.url + "/api/v1/post/7/test").status_code == 404
+        status = admin.get(w.url + "/api/v1/post").json()["channels"][0]
+        assert status["enabled"] and status["method"] == "FTP" and status["sent"] >= 3
+        rig.advance(10 * 60)
+        assert admin.get(w.url + "/api/v1/post").json()["channels"][0]["queued"] >= 1
+        assert admin.post(w.url + "/api/v1/post/clear").status_code == 204
+        assert admin.get(w.url + "/api/v1/post").json()["channels"][0]["queued"] == 0
+    finally:
+        rig.close()
