@@ -137,11 +137,41 @@ def test_ftp_uploads_arrive_byte_identical_and_the_test_button_reports(web):
         assert r["ok"] is False and r["error"], r
         assert admin.post(w.url + "/api/v1/post/2/test").json()["ok"] is False
         assert admin.post(w.url + "/api/v1/post/7/test").status_code == 404
-        status = admin.get(w.url + "/api/v1/post").json()["channels"][0]
+        status = admin.get(w.url + "/api/v1/post").json()["channels"][1]
         assert status["enabled"] and status["method"] == "FTP" and status["sent"] >= 3
         rig.advance(10 * 60)
-        assert admin.get(w.url + "/api/v1/post").json()["channels"][0]["queued"] >= 1
+        assert admin.get(w.url + "/api/v1/post").json()["channels"][1]["queued"] >= 1
         assert admin.post(w.url + "/api/v1/post/clear").status_code == 204
-        assert admin.get(w.url + "/api/v1/post").json()["channels"][0]["queued"] == 0
+        assert admin.get(w.url + "/api/v1/post").json()["channels"][1]["queued"] == 0
     finally:
         rig.close()
+
+
+def test_acucloud_posts_every_five_minutes_with_its_token(web):
+    rx = Receiver()
+    rig = acurev_sim.Rig({"fidelity": "analytic", "channels": [{"channel": 1, "current": 10.0}],
+                          "settings": {"acucloud.enable": True, "acucloud.token": "tok-123", "acucloud.url": f"http://127.0.0.1:{rx.port}/cloud"}})
+    try:
+        rig.advance(16 * 60)
+        readings = rig.readings()
+        assert len(rx.posts) == 3, len(rx.posts)  # the five minutes running at boot are not posted
+        times = []
+        for p in rx.posts:
+            assert p["path"] == "/cloud" and p["headers"]["Authorization"] == "Bearer tok-123"
+            body = json.loads(p["body"])
+            times.append(int(body["timestamp"][0]))
+            values = {r["param"]: float(r["value"][0]) for r in body["readings"]}
+            assert body["online"] is True and {"Va_V", "EP_IMP_kWh"} <= values.keys()
+        assert all(t % 300 == 0 for t in times) and [b - a for a, b in zip(times, times[1:])] == [300, 300]
+        assert abs(values["Va_V"] - readings["Va_V"]["value"]) <= 1e-3 * readings["Va_V"]["value"]
+        w = web.__class__(rig, tempfile.mkdtemp())
+        admin = w.login("admin")
+        assert admin.post(w.url + "/api/v1/post/0/test").json()["ok"] is True
+        rx.down = True
+        r = admin.post(w.url + "/api/v1/post/0/test").json()
+        assert r["ok"] is False and r["status"] == 503 and "503" in r["error"]
+        cloud = admin.get(w.url + "/api/v1/post").json()["channels"][0]
+        assert cloud["method"] == "AcuCloud" and cloud["enabled"] and cloud["sent"] == 3
+    finally:
+        rig.close()
+        rx.close()

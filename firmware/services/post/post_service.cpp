@@ -5,6 +5,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "catalogue/catalogue.hpp"
+#include "hub/data_hub.hpp"
+#include "model/data_model.hpp"
+#include "services/datalog/log_format.hpp"
 #include "services/post/post_queue.hpp"
 #include "services/post/post_settings.hpp"
 #include "settings/settings.hpp"
@@ -89,11 +93,56 @@ void PostService::start() {
         ch.method = context_.settings.running(ps::key(c, "method")).get<std::int64_t>();
         channels_.push_back(ch);
     }
+    cloud_.n = acucloud;
+    cloud_.enabled = context_.settings.running("acucloud.enable").get<bool>();
+    cloud_.method = ps::http;
+    if (cloud_.enabled) {
+        // The five minutes running at boot may have had their post before it.
+        cloud_last_ = std::chrono::duration_cast<std::chrono::seconds>(context_.hal.clock.utc()).count() / acucloud_every_s;
+        subscription_ = context_.hub.subscribe(DataGroup::realtime, [this](const Snapshot&) { on_realtime(); });
+    }
     enforce_cap();
     for (auto& ch : channels_) send_next(ch);
+    send_next(cloud_);
+}
+
+std::string PostService::folder(int n) const { return n == acucloud ? "acucloud" : post_queue::folder(n); }
+
+// AcuCloud (7.7): every five minutes of the device's date, the module's real-time, energy and demand
+// values in the JSON log body, queued like a post file (kept while AcuCloud is unreachable).
+void PostService::on_realtime() {
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(context_.hal.clock.utc()).count();
+    const std::int64_t slot = now / acucloud_every_s;
+    if (slot <= cloud_last_) return;
+    cloud_last_ = slot;
+    const std::int64_t t = slot * acucloud_every_s;
+    const hal::Time at = context_.hal.scheduler.now();
+    const std::string serial = context_.hal.system.identity().module_serial;
+    nlohmann::json doc{{"device_name", serial}, {"device_model", "AcuRev 2100-WEB2"}, {"timestamp", {std::to_string(t)}}, {"online", true}, {"readings", nlohmann::json::array()}};
+    bool any = false;
+    for (const auto& p : Catalogue::instance().all()) {
+        if (!(p.groups & (group_realtime | group_energy | group_demand))) continue;
+        const Reading r = context_.model.reading(p, at);
+        if (r.quality != Quality::fresh) continue;  // what is not known is not sent
+        doc["readings"].push_back({{"param", p.key}, {"value", {log_format::number(r.value)}}});
+        any = true;
+    }
+    doc["online"] = any;
+    try {
+        context_.hal.storage.write_atomic(folder(acucloud) + "/" + post_queue::entry(t, 0, serial + "-" + std::to_string(t) + ".json"), doc.dump());
+    } catch (const hal::StorageError& e) {
+        cloud_.last_error = e.what();
+        return;
+    }
+    poke(acucloud);
 }
 
 void PostService::stop() {
+    if (subscription_) context_.hub.unsubscribe(subscription_);
+    subscription_ = 0;
+    if (cloud_.retry) context_.hal.scheduler.cancel(cloud_.retry);
+    cloud_.retry = 0;
+    cloud_.sending = false;
     for (auto& ch : channels_)
         if (ch.retry) context_.hal.scheduler.cancel(ch.retry);
     curl_.reset();  // transfers in flight end unfinished: their files stay queued
@@ -117,14 +166,17 @@ Health PostService::health() const {
 
 std::vector<PostService::ChannelStatus> PostService::status() const {
     std::vector<ChannelStatus> out;
-    for (const auto& ch : channels_) {
+    std::vector<const Channel*> all{&cloud_};
+    for (const auto& ch : channels_) all.push_back(&ch);
+    for (const auto* c : all) {
+        const Channel& ch = *c;
         ChannelStatus s;
         s.channel = ch.n;
         s.enabled = ch.enabled;
-        s.method = method_name(ch.method);
-        for (const auto& f : context_.hal.storage.list(post_queue::folder(ch.n))) {
+        s.method = ch.n == acucloud ? "AcuCloud" : method_name(ch.method);
+        for (const auto& f : context_.hal.storage.list(folder(ch.n))) {
             ++s.queued;
-            s.queued_bytes += context_.hal.storage.size(post_queue::folder(ch.n) + "/" + f).value_or(0);
+            s.queued_bytes += context_.hal.storage.size(folder(ch.n) + "/" + f).value_or(0);
         }
         s.sent = ch.sent;
         s.failures = ch.failures;
@@ -138,15 +190,15 @@ std::vector<PostService::ChannelStatus> PostService::status() const {
 
 void PostService::poke(int channel) {
     enforce_cap();
-    if (channel >= 1 && channel <= static_cast<int>(channels_.size())) {
-        auto& ch = channels_[static_cast<std::size_t>(channel - 1)];
+    if (channel >= acucloud && channel <= static_cast<int>(channels_.size())) {
+        auto& ch = this->channel(channel);
         if (!ch.retry) send_next(ch);  // a channel waiting out its back-off keeps waiting
     }
 }
 
 void PostService::clear() {
-    for (const auto& ch : channels_)
-        for (const auto& f : context_.hal.storage.list(post_queue::folder(ch.n))) context_.hal.storage.remove(post_queue::folder(ch.n) + "/" + f);
+    for (int n = acucloud; n <= ps::channels; ++n)
+        for (const auto& f : context_.hal.storage.list(folder(n))) context_.hal.storage.remove(folder(n) + "/" + f);
 }
 
 void PostService::enforce_cap() {
@@ -157,9 +209,9 @@ void PostService::enforce_cap() {
     };
     std::vector<Entry> all;
     std::uint64_t total = 0;
-    for (int c = 1; c <= ps::channels; ++c)
-        for (const auto& f : context_.hal.storage.list(post_queue::folder(c))) {
-            const auto path = post_queue::folder(c) + "/" + f;
+    for (int c = acucloud; c <= ps::channels; ++c)
+        for (const auto& f : context_.hal.storage.list(folder(c))) {
+            const auto path = folder(c) + "/" + f;
             const auto size = context_.hal.storage.size(path).value_or(0);
             all.push_back({f, path, size});
             total += size;
@@ -198,7 +250,18 @@ std::pair<CURL*, std::shared_ptr<void>> PostService::transfer(const Channel& ch,
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, &read_body);
     curl_easy_setopt(easy, CURLOPT_READDATA, upload.get());
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 60L);
-    if (ch.method == ps::http) {
+    if (ch.n == acucloud) {
+        curl_easy_setopt(easy, CURLOPT_URL, s.running("acucloud.url").get<std::string>().c_str());
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(upload->body->size()));
+        owned->headers = curl_slist_append(owned->headers, "Content-Type: application/json");
+        owned->headers = curl_slist_append(owned->headers, ("X-Post-Id: " + post_id).c_str());
+        owned->headers = curl_slist_append(owned->headers, "Expect:");
+        owned->headers = curl_slist_append(owned->headers, ("Authorization: Bearer " + s.running("acucloud.token").get<std::string>()).c_str());
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, owned->headers);
+        const auto ca = data_dir / "post-ca.pem";
+        if (std::filesystem::exists(ca)) curl_easy_setopt(easy, CURLOPT_CAINFO, ca.c_str());
+    } else if (ch.method == ps::http) {
         curl_easy_setopt(easy, CURLOPT_URL, text("http_url").c_str());
         curl_easy_setopt(easy, CURLOPT_PORT, number("http_port"));
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
@@ -246,11 +309,11 @@ std::pair<CURL*, std::shared_ptr<void>> PostService::transfer(const Channel& ch,
 
 void PostService::send_next(Channel& ch) {
     if (!ch.enabled || ch.sending || !curl_) return;
-    const auto folder = post_queue::folder(ch.n);
-    const auto queued = context_.hal.storage.list(folder);
+    const auto dir = folder(ch.n);
+    const auto queued = context_.hal.storage.list(dir);
     if (queued.empty()) return;
     const std::string entry = queued.front();
-    const auto content = context_.hal.storage.read(folder + "/" + entry);
+    const auto content = context_.hal.storage.read(dir + "/" + entry);
     if (!content) return;
     const std::string remote = post_queue::remote_name(entry);
     const bool json_body = remote.size() > 5 && remote.ends_with(".json");
@@ -266,11 +329,11 @@ void PostService::send_next(Channel& ch) {
     const int n = ch.n;
     curl_->start(t.first, transfer_deadline, [this, alive, n, entry](TransferResult r) {
         if (alive.expired()) return;
-        auto& c = channels_[static_cast<std::size_t>(n - 1)];
+        auto& c = channel(n);
         c.sending = false;
         const bool ok = r.ok && (c.method != ps::http || (r.status >= 200 && r.status < 300));
         if (ok) {
-            context_.hal.storage.remove(post_queue::folder(n) + "/" + entry);  // taken by the server: it leaves the queue
+            context_.hal.storage.remove(folder(n) + "/" + entry);  // taken by the server: it leaves the queue
             ++c.sent;
             c.last_error.clear();
             c.backoff = {};
@@ -282,7 +345,7 @@ void PostService::send_next(Channel& ch) {
         c.backoff = c.backoff.count() == 0 ? hal::Duration(first_backoff) : std::min<hal::Duration>(c.backoff * 2, longest_backoff);
         c.retry = context_.hal.scheduler.after(c.backoff, [this, alive, n] {
             if (alive.expired()) return;
-            auto& again = channels_[static_cast<std::size_t>(n - 1)];
+            auto& again = channel(n);
             again.retry = 0;
             send_next(again);
         });
@@ -290,20 +353,22 @@ void PostService::send_next(Channel& ch) {
 }
 
 void PostService::test(int channel, std::function<void(TransferResult)> done) {
-    if (channel < 1 || channel > static_cast<int>(channels_.size()) || !curl_) {
+    if (channel < acucloud || channel > static_cast<int>(channels_.size()) || !curl_) {
         TransferResult r;
         r.error = "no post channel " + std::to_string(channel);
         return done(r);
     }
-    const auto& ch = channels_[static_cast<std::size_t>(channel - 1)];
+    const auto& ch = this->channel(channel);
     if (!ch.enabled) {
         TransferResult r;
-        r.error = "Post Channel " + std::to_string(channel) + " is not enabled (or not yet: its settings apply after the reboot)";
+        r.error = (channel == acucloud ? std::string("AcuCloud") : "Post Channel " + std::to_string(channel)) +
+                  " is not enabled (or not yet: its settings apply after the reboot)";
         return done(r);
     }
     const std::string serial = context_.hal.system.identity().module_serial;
     const std::string name = serial + "-test.csv";
-    auto t = transfer(ch, name, "test", std::make_shared<std::string>("Time\n"), false);
+    const std::string body = channel == acucloud ? nlohmann::json{{"device_name", serial}, {"device_model", "AcuRev 2100-WEB2"}, {"test", true}}.dump() : "Time\n";
+    auto t = transfer(ch, name, "test", std::make_shared<std::string>(body), false);
     const bool http = ch.method == ps::http;
     curl_->start(t.first, transfer_deadline, [done, http](TransferResult r) {
         if (r.ok && http && (r.status < 200 || r.status >= 300)) {

@@ -39,8 +39,10 @@ public:
     void poke(int channel);  // a file was queued
     // Deletes every queued file (7.6 "Clear Post Channel Logs").
     void clear();
-    // Posts a small test file now (7.6 "TEST Post Channel") and reports the outcome.
+    // Posts a small test file now (7.6 "TEST Post Channel"; channel 0: AcuCloud) and reports the outcome.
     void test(int channel, std::function<void(TransferResult)> done);
+    static constexpr int acucloud = 0;                    // AcuCloud (7.7) as channel 0: folder `acucloud`
+    static constexpr std::int64_t acucloud_every_s = 300;  // "every five minutes"
 
 private:
     struct Channel {
@@ -58,10 +60,16 @@ private:
     std::pair<CURL*, std::shared_ptr<void>> transfer(const Channel& ch, const std::string& remote_name, const std::string& post_id,
                                                      std::shared_ptr<std::string> body, bool json_body);
     void enforce_cap();
+    Channel& channel(int n) { return n == acucloud ? cloud_ : channels_[static_cast<std::size_t>(n - 1)]; }
+    std::string folder(int n) const;
+    void on_realtime();  // AcuCloud's five-minute posts, on the device's date
 
     ServiceContext& context_;
     std::unique_ptr<CurlLoop> curl_;
     std::vector<Channel> channels_;
+    Channel cloud_;
+    std::int64_t cloud_last_ = 0;
+    int subscription_ = 0;
     std::uint64_t dropped_ = 0;
     std::string dropped_last_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

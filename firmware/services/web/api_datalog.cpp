@@ -87,7 +87,7 @@ void add_datalog_routes(Router& router, WebApi& api) {
                     auto* p = dynamic_cast<PostService*>(c.module.running_service("post"));
                     if (!p) return reply(HttpResponse::error(503, "the post channel service is not running (see GET /api/v1/services)"));
                     const auto& ch = call.params.at(0);
-                    if (ch != "1" && ch != "2" && ch != "3") return reply(HttpResponse::error(404, "post channels are 1, 2 and 3"));
+                    if (ch != "0" && ch != "1" && ch != "2" && ch != "3") return reply(HttpResponse::error(404, "post channels are 1, 2 and 3 (0: AcuCloud)"));
                     std::weak_ptr<bool> weak = alive;
                     p->test(std::stoi(ch), [weak, reply](TransferResult r) {
                         if (weak.expired()) return;
