@@ -3,44 +3,16 @@ http.server) and python3-pyftpdlib. Files arrive whole, once and in order; while
 they queue on disk and all arrive once it is back; the Test button reports success or the
 failure's details; Clear Post Channel Logs empties the queue."""
 import gzip
-import http.server
 import json
 import os
+import sys
 import tempfile
 import threading
 
 import acurev_sim
 
-
-class Receiver:
-    """An HTTP server on 127.0.0.1 keeping every POST; `down` answers 503 (and nothing is kept)."""
-
-    def __init__(self):
-        self.posts, self.down = [], False
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if outer.down:
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                outer.posts.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(b"Success!")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
+from http_receiver import Receiver  # noqa: E402
 
 
 def rig_posting_to(channel_settings, logger_extra=None):

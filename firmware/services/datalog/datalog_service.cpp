@@ -51,6 +51,26 @@ void DatalogService::start() {
             updated_.clear();  // only the listing's update times: the files themselves are whole
         }
     }
+    std::map<int, std::int64_t> last_rows;
+    if (const auto saved = context_.hal.storage.read(rows_file)) {
+        std::size_t at = 0;
+        while (at < saved->size()) {
+            const auto end = saved->find('\n', at);
+            if (end == std::string::npos) break;  // a torn last line
+            int n = 0;
+            long long t = 0;
+            if (std::sscanf(saved->substr(at, end - at).c_str(), "%d %lld", &n, &t) == 2) last_rows[n] = std::max<std::int64_t>(last_rows[n], t);
+            at = end + 1;
+        }
+        if (saved->size() > 65536) {  // kept short: only each logger's last row matters
+            std::string keep;
+            for (const auto& [n, t] : last_rows) keep += std::to_string(n) + " " + std::to_string(t) + "\n";
+            try {
+                context_.hal.storage.write_atomic(rows_file, keep);
+            } catch (const hal::StorageError&) {
+            }
+        }
+    }
     const auto& s = context_.settings;
     const std::int64_t now = seconds(context_.hal.clock.utc());
     std::set<DataGroup> groups;
@@ -77,6 +97,7 @@ void DatalogService::start() {
         if (l.enabled && !l.params.empty()) {
             // The interval running at boot may have had its row before the reboot: never twice.
             l.last_row = log_format::period_start(now, l.interval, offset_s(context_.hal.clock));
+            if (auto it = last_rows.find(n); it != last_rows.end() && it->second > *l.last_row) l.last_row = it->second;
             for (const auto* p : l.params) {
                 if (p->groups & group_realtime) groups.insert(DataGroup::realtime);
                 if (p->groups & group_energy) groups.insert(DataGroup::energy);
@@ -87,17 +108,25 @@ void DatalogService::start() {
         }
         loggers_.push_back(std::move(l));
     }
-    // Outbox files of periods now over (the module was off at their end) join their queues; the
-    // running period's goes on.
+    // Outbox files of periods now over (the module was off at their end) join their queues.
     for (const auto& f : context_.hal.storage.list(outbox)) {
         int n = 0;
         long long start = 0;
         if (std::sscanf(f.c_str(), "L%d-%lld.csv", &n, &start) != 2 || n < 1 || n > ds::loggers) continue;
         auto& l = loggers_[static_cast<std::size_t>(n - 1)];
         const std::int64_t current = log_format::period_start(now, l.post_length, offset_s(context_.hal.clock));
-        if (l.post_channel && start == current && l.enabled)
+        // A period not yet over stays open, also one ahead of the clock (it came back behind the last
+        // row after a power cut: the next rows, written once it passes that row, belong to it).
+        if (l.post_channel && start >= current && l.enabled && (!l.post_open || start > *l.post_open)) {
+            if (l.post_open) close_post_file(l, *l.post_open);
             l.post_open = start;
-        else
+            // A torn last line (a power cut) goes before the next row joins it.
+            const std::string box = std::string(outbox) + "/" + f;
+            if (const auto data = context_.hal.storage.read(box); data && !data->empty() && data->back() != '\n') {
+                const auto whole = data->rfind('\n');
+                context_.hal.storage.write_atomic(box, whole == std::string::npos ? std::string() : data->substr(0, whole + 1));
+            }
+        } else
             close_post_file(l, start);
     }
     for (const auto g : groups) subscriptions_.push_back(context_.hub.subscribe(g, [this](const Snapshot&) { on_snapshot(); }));
@@ -276,6 +305,7 @@ void DatalogService::write_row(Logger& l, std::int64_t instant, std::int64_t off
                            std::to_string(instant) + "," + std::to_string(offset) + values(l) + "\n");
             l.post_open = post_start;
         }
+        storage.append(rows_file, std::to_string(l.n) + " " + std::to_string(instant) + "\n");
         l.last_row = instant;
         ++l.rows;
         updated_[name] = instant;

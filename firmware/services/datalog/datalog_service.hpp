@@ -24,6 +24,9 @@ public:
     static constexpr const char* folder = "logs";
     static constexpr const char* index_file = "datalog-index.json";
     static constexpr const char* outbox = "outbox";  // the rows of each running post period
+    // "<logger> <UTC s>" per row written, appended and fsynced: after a power cut the loggers go on
+    // after their last rows even when the device clock comes back behind them.
+    static constexpr const char* rows_file = "datalog-rows.log";
 
     explicit DatalogService(ServiceContext& context);
     ~DatalogService() override;
