@@ -85,7 +85,7 @@ std::optional<std::string> SettingSpec::normalise(const nlohmann::json& v, nlohm
         case SettingType::text: {
             if (!v.is_string()) return label + " must be text, got " + v.dump();
             const auto n = static_cast<double>(v.get<std::string>().size());
-            if (n < min || n > max) return refuse("'" + v.get<std::string>() + "'");
+            if (n < min || n > max) return refuse(secret ? number_text(n) + " characters" : "'" + v.get<std::string>() + "'");  // a secret is never echoed
             out = v;
             return std::nullopt;
         }
