@@ -6,7 +6,8 @@ build="${BUILD_DIR:-$here/build}"
 werror="${ACUREV_WERROR:-ON}"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
+# A configure that failed half-way leaves a cache but no build files: configure again then.
+if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then
   cmake -S "$here" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACUREV_WERROR="$werror" \
     -DPython3_EXECUTABLE=/usr/bin/python3 >/dev/null
 fi

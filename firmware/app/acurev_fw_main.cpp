@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     app.add_option("--data-dir", data_dir, "the device's data directory");
     app.add_option("--bind", bind, "address services bind to");
     app.add_option("--modbus-port", modbus_port, "Modbus TCP port setting: 502 or 2000-5999 (saved)");
+    std::string sshd_config_dir;
+    app.add_option("--sshd-config-dir", sshd_config_dir, "the system sshd's drop-in folder for SFTP download (/etc/ssh/sshd_config.d; docs/sftp.md)");
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
         endpoints.serial = serial;
         endpoints.bind = bind;
         endpoints.data_dir = data_dir;
+        endpoints.sshd_config_dir = sshd_config_dir;
         endpoints.identity.module_serial = "EHM26110001-W";
         hal::linux_backend::LinuxHal linux_hal(io, endpoints);
         const auto& endpoint = linux_hal.serial_endpoint();

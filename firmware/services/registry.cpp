@@ -7,6 +7,8 @@
 #include "services/post/post_settings.hpp"
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
+#include "services/sftp/sftp_service.hpp"
+#include "services/sftp/sftp_settings.hpp"
 #include "services/trend/trend_service.hpp"
 #include "services/web/web_service.hpp"
 #include "services/web/web_settings.hpp"
@@ -21,6 +23,7 @@ const std::vector<ServiceDescriptor>& service_registry() {
         {"datalog", "Data log", [](ServiceContext& c) { return std::make_unique<DatalogService>(c); }, datalog_settings::specs(),
          datalog_settings::rules()},
         {"post", "Post channels", [](ServiceContext& c) { return std::make_unique<PostService>(c); }, post_settings::specs(), post_settings::rules()},
+        {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
     return registry;

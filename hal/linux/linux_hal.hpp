@@ -12,6 +12,7 @@
 #include "linux/linux_platform.hpp"
 #include "linux/realtime_pacer.hpp"
 #include "linux/serial_endpoint.hpp"
+#include "linux/system_sshd.hpp"
 #include "linux/tty_serial_port.hpp"
 
 namespace hal::linux_backend {
@@ -21,6 +22,7 @@ struct LinuxEndpoints {
     std::string bind = "0.0.0.0";
     std::string data_dir = "/var/lib/acurev";
     Identity identity;
+    std::string sshd_config_dir;  // the system sshd's drop-in folder, for SFTP download (empty: none here)
 };
 
 class LinuxHal {
@@ -42,6 +44,7 @@ private:
     FileStorage storage_;
     LinuxSystem system_;
     ThreadWorkerPool workers_;
+    SystemSshd sftp_;
     std::unique_ptr<Hal> hal_;
 };
 

@@ -8,6 +8,7 @@ SimHal::SimHal(boost::asio::io_context& io, EventScheduler& scheduler, SerialPor
       storage_(endpoints.data_dir),
       system_(endpoints.identity),
       workers_(io, 2),
-      hal_{io, scheduler, clock_, rs485, network_, storage_, system_, workers_} {}
+      sftp_(io, ChildSshdOptions{endpoints.data_dir, endpoints.sftp_port}),
+      hal_{io, scheduler, clock_, rs485, network_, storage_, system_, workers_, sftp_} {}
 
 }  // namespace hal::sim

@@ -2,7 +2,7 @@
 // The simulator's hal, in one place (ARCHITECTURE "The shape": one composition per backend, as
 // ArduPilot's HALs are): the loop, the virtual clock's scheduler (the rig's, shared with the
 // world), the device clock over it, the RS-485 port the module has on the virtual bus, virtual
-// NICs at their listen addresses, the data directory with its fault knobs, the system and workers.
+// NICs at their listen addresses, the data directory with its fault knobs, the system and workers, SFTP download (an sshd child).
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +10,7 @@
 #include "common/event_scheduler.hpp"
 #include "common/thread_worker_pool.hpp"
 #include "hal/hal.hpp"
+#include "sim/child_sshd.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/sim_storage.hpp"
 #include "sim/sim_system.hpp"
@@ -20,6 +21,7 @@ struct SimEndpoints {
     std::map<std::string, std::string> listen{{"eth1", "127.0.0.1"}};  // interface -> listen address
     std::string data_dir;
     Identity identity;
+    std::uint16_t sftp_port = 0;  // SFTP download's port (0: 10022 when free, else a free one)
 };
 
 class SimHal {
@@ -31,6 +33,7 @@ public:
     SimSystem& system() { return system_; }
     OffsetDeviceClock& device_clock() { return clock_; }
     ThreadWorkerPool& workers() { return workers_; }
+    ChildSshd& sftp() { return sftp_; }
 
 private:
     OffsetDeviceClock clock_;
@@ -38,6 +41,7 @@ private:
     SimStorage storage_;
     SimSystem system_;
     ThreadWorkerPool workers_;
+    ChildSshd sftp_;
     Hal hal_;
 };
 

@@ -147,3 +147,31 @@ def test_acucloud_posts_every_five_minutes_with_its_token(web):
     finally:
         rig.close()
         rx.close()
+
+
+def test_sftp_uploads_arrive_byte_identical_under_their_names(tmp_path):
+    import pytest
+    from sshd_server import SftpReceiver
+
+    why = SftpReceiver.unavailable()
+    if why:
+        pytest.skip(why)
+    inbox = str(tmp_path / "inbox")
+    with SftpReceiver(inbox, user="meter", password="s3cret") as srv:
+        rig = rig_posting_to({"post_channel_1.method": "SFTP", "post_channel_1.sftp_url": "sftp://127.0.0.1/", "post_channel_1.sftp_port": srv.port,
+                              "post_channel_1.sftp_user": "meter", "post_channel_1.sftp_password": "s3cret"},
+                             {"data_log_1.timestamp_format": "UTC Seconds"})
+        try:
+            rig.advance(16 * 60)
+            files = sorted(f for f in os.listdir(inbox) if not f.startswith("."))
+            assert 2 <= len(files) <= 4, (files, srv.log()[-2000:])
+            rows = local_rows(rig)
+            for name in files:
+                lines = open(os.path.join(inbox, name)).read().splitlines()
+                assert lines[0] == "Time,Va_V,EP_IMP_kWh" and len(lines) in (5, 6)
+                for line in lines[1:]:
+                    assert rows[line.split(",")[0]] == line.split(",")[1:]
+            # The server's host key was kept at first contact.
+            assert os.path.getsize(os.path.join(rig.data_dir, "post-known-hosts")) > 0
+        finally:
+            rig.close()

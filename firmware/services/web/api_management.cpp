@@ -22,7 +22,7 @@ std::string section_of(const std::string& key) { return key.substr(0, key.find('
 std::string section_label(const std::string& s) {
     static const std::map<std::string, std::string> labels{
         {"device", "Device"},           {"meter", "Meter"},           {"network", "Network"}, {"rs485", "RS-485"},
-        {"digital_inputs", "Digital Inputs"}, {"relay_outputs", "Relay Outputs"}, {"alarms", "Alarms"}, {"tou", "TOU"}, {"web", "Web"}};
+        {"digital_inputs", "Digital Inputs"}, {"relay_outputs", "Relay Outputs"}, {"alarms", "Alarms"}, {"tou", "TOU"}, {"web", "Web"}, {"sftp", "SFTP"}};
     auto it = labels.find(s);
     return it == labels.end() ? s : it->second;
 }

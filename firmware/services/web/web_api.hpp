@@ -35,6 +35,7 @@ void add_management_routes(Router& router, WebApi& api);
 void add_trend_routes(Router& router, WebApi& api);       // the trend log's queries
 void add_trend_management_routes(Router& router, WebApi& api);
 void add_datalog_routes(Router& router, WebApi& api);     // the Data Log page: files, download, delete; loggable parameters  // trendlog management: the file, Clear Logs  // session, settings, installation record, management, certificate
+void add_sftp_routes(Router& router, WebApi& api);        // SFTP download's password (7.5): change, reset
 
 // The device's local date and time of a reading taken at scheduler time `t`: "2026-12-02 16:00:05".
 std::string local_time_text(const ServiceContext& c, hal::Time t);

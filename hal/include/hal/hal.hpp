@@ -7,6 +7,7 @@
 #include "hal/digital_io.hpp"
 #include "hal/network.hpp"
 #include "hal/serial.hpp"
+#include "hal/sftp_server.hpp"
 #include "hal/storage.hpp"
 #include "hal/system.hpp"
 #include "hal/workers.hpp"
@@ -22,6 +23,7 @@ struct Hal {
     Storage& storage;
     System& system;
     WorkerPool& workers;
+    SftpServer& sftp;             // SFTP download of the data logs (web manual 7.5)
 };
 
 }  // namespace hal

@@ -9,6 +9,7 @@ export const SETTINGS_TABS = [
   { route: 'meter', label: 'Meter', sections: ['device', 'meter'] },             // web manual 6.6.1
   { route: 'network', label: 'Network', sections: ['network'] },                 // web manual 7.1
   { route: 'web', label: 'Web', sections: ['web'] },                             // session timeout, web ports
+  { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
 let sectionsCache = null;
