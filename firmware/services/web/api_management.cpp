@@ -22,7 +22,9 @@ std::string section_of(const std::string& key) { return key.substr(0, key.find('
 std::string section_label(const std::string& s) {
     static const std::map<std::string, std::string> labels{
         {"device", "Device"},           {"meter", "Meter"},           {"network", "Network"}, {"rs485", "RS-485"},
-        {"digital_inputs", "Digital Inputs"}, {"relay_outputs", "Relay Outputs"}, {"alarms", "Alarms"}, {"tou", "TOU"}, {"web", "Web"}, {"sftp", "SFTP"}};
+        {"digital_inputs", "Digital Inputs"}, {"relay_outputs", "Relay Outputs"}, {"alarms", "Alarms"}, {"tou", "TOU"}, {"web", "Web"}, {"sftp", "SFTP"},
+        {"data_log_1", "Data Log 1"}, {"data_log_2", "Data Log 2"}, {"data_log_3", "Data Log 3"}, {"post_channel_1", "Post Channel 1"},
+        {"post_channel_2", "Post Channel 2"}, {"post_channel_3", "Post Channel 3"}, {"post", "Post Cache"}, {"acucloud", "AcuCloud"}};
     auto it = labels.find(s);
     return it == labels.end() ? s : it->second;
 }
@@ -41,10 +43,11 @@ json setting_json(const SettingSpec& sp, const Settings& settings, const std::ve
            {"applies", to_string(sp.applies)},
            {"secret", sp.secret},
            {"pending", std::find(pending.begin(), pending.end(), sp.key) != pending.end()}};
-    if (sp.type == SettingType::integer || sp.type == SettingType::real || sp.type == SettingType::text) {
+    if (sp.type == SettingType::integer || sp.type == SettingType::real || sp.type == SettingType::text || sp.type == SettingType::list) {
         j["min"] = sp.min;
         j["max"] = sp.max;
     }
+    if (sp.type == SettingType::list) j["items"] = sp.items;  // the names it may hold, in the order a page lists them
     return j;
 }
 

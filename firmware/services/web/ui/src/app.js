@@ -9,6 +9,7 @@ import { harmonics } from './pages/harmonics.js';
 import { io } from './pages/io.js';
 import { alarmLog, eventLog } from './pages/logs.js';
 import { trendLog, trendManagement } from './pages/trend.js';
+import { dataLog } from './pages/datalog.js';
 import { information, installationRecord } from './pages/about.js';
 import { SETTINGS_TABS, sectionLabels, settingsPage, forgetSections } from './pages/settings.js';
 import { management, services } from './pages/management.js';
@@ -30,6 +31,7 @@ const MENU = [
     pages: [
       { route: 'logs/trend', label: 'Trend Log', render: trendLog },
       { route: 'logs/trend-management', label: 'Trendlog Management', render: trendManagement },
+      { route: 'logs/datalog', label: 'Data Log', render: dataLog },
       { route: 'logs/alarms', label: 'Alarm Log', render: alarmLog },
       { route: 'logs/events', label: 'Event Log', render: eventLog },
     ],

@@ -11,11 +11,50 @@ const SECRET_MASK = '********';
 
 const fieldId = (key) => `setting-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
+const GROUP_LABELS = { realtime: 'Real-Time', energy: 'Energy', demand: 'Demand', power_quality: 'Power Quality', io: 'I/O' };
+
+// A list setting (a data logger's parameters, web manual 7.5): a check box per item, by group,
+// each group with All and Clear. info: item -> {name, unit, groups} from the tab's item source.
+function listControl(setting, common, disabled, info) {
+  const chosen = new Set(Array.isArray(setting.value) ? setting.value : []);
+  const items = setting.items || [];
+  const groupOf = (item) => ((info[item] && info[item].groups && info[item].groups[0]) || 'other');
+  const boxes = new Map();
+  const groups = [];
+  for (const item of items) {
+    const g = groupOf(item);
+    let group = groups.find((x) => x.name === g);
+    if (!group) groups.push(group = { name: g, items: [] });
+    group.items.push(item);
+  }
+  const box = (item) => {
+    const input = h('input', {
+      type: 'checkbox', value: item, checked: chosen.has(item), disabled, 'data-item': item, 'data-testid': `item-${setting.key}-${item}`,
+    });
+    boxes.set(item, input);
+    const what = info[item] ? `${info[item].name}${info[item].unit ? ` (${info[item].unit})` : ''}` : item;
+    return h('label', { class: 'check', title: item }, input, ` ${what}`);
+  };
+  const setAll = (names, on) => {
+    names.forEach((item) => { boxes.get(item).checked = on; });
+    boxes.get(names[0]).dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const el = h('div', { class: 'list-control', id: common.id, 'data-input': setting.key, role: 'group' },
+    groups.map((g) => h('fieldset', { class: 'list-group', 'data-group': g.name },
+      h('legend', {}, GROUP_LABELS[g.name] || g.name,
+        h('button', { type: 'button', class: 'small', disabled, 'data-testid': `all-${setting.key}-${g.name}`, onclick: () => setAll(g.items, true) }, 'All'),
+        h('button', { type: 'button', class: 'small', disabled, 'data-testid': `clear-${setting.key}-${g.name}`, onclick: () => setAll(g.items, false) }, 'Clear')),
+      h('div', { class: 'checks' }, g.items.map(box)))));
+  return { el, read: () => items.filter((item) => boxes.get(item).checked) };
+}
+
 // One input per setting type; read() gives the value to send, in the type the API expects.
-function control(setting, disabled) {
+function control(setting, disabled, info) {
   const id = fieldId(setting.key);
   const common = { id, name: setting.key, disabled, 'data-input': setting.key };
   switch (setting.type) {
+    case 'list':
+      return listControl(setting, common, disabled, info || {});
     case 'boolean': {
       const radio = (value, label) => h('label', { class: 'radio' },
         h('input', { ...common, id: `${id}-${value}`, type: 'radio', value: String(value), checked: setting.value === value }), label);
@@ -48,8 +87,8 @@ function control(setting, disabled) {
   }
 }
 
-function field(setting, readOnly) {
-  const input = control(setting, readOnly);
+function field(setting, readOnly, info) {
+  const input = control(setting, readOnly, info);
   const error = h('div', { class: 'field-error', role: 'alert', 'data-testid': `error-${setting.key}`, hidden: true });
   const el = h('div', { class: 'field', 'data-setting': setting.key, 'data-testid': `setting-${setting.key}` },
     h('label', { class: 'field-label', for: fieldId(setting.key) }, setting.label),
@@ -57,7 +96,7 @@ function field(setting, readOnly) {
       input.el,
       setting.unit ? h('span', { class: 'unit' }, setting.unit) : null,
       setting.pending ? h('span', { class: 'badge pending', 'data-testid': `pending-${setting.key}`, title: 'Saved; applies at the next reboot' }, 'pending reboot') : null),
-    setting.range ? h('div', { class: 'range' }, setting.range) : null,
+    setting.range && setting.type !== 'list' ? h('div', { class: 'range' }, setting.range) : null,
     setting.applies === 'reboot' ? h('div', { class: 'applies' }, 'Applies after the web module reboots.') : null,
     error);
   const initial = input.read();
@@ -112,6 +151,9 @@ export function settingsForm(view, ctx, tab, sectionLabels) {
     }
     replace(formError, unplaced.map((text) => h('div', {}, text)));
     formError.hidden = unplaced.length === 0;
+    const invalid = view.querySelector('.field.invalid');
+    const section = invalid && invalid.closest('fieldset.section');
+    if (section) showSection(section.dataset.section);
     const first = view.querySelector('.field.invalid input, .field.invalid select');
     if (first) first.focus();
   };
@@ -121,17 +163,47 @@ export function settingsForm(view, ctx, tab, sectionLabels) {
     formError.hidden = true;
   };
 
+  // A tab may show its sections one at a time (tab.tabbed: Data Log 1-3), hide fields that do not
+  // apply to the values chosen (tab.visible(key, valueOf): a post channel's method), add buttons to
+  // a section (tab.sectionActions(section, say)) and name where a list's items are described
+  // (tab.itemSource: an API path answering {parameters: [{key, name, unit, groups}]}).
+  let active = null;
+  const strip = h('div', { class: 'subtabs', role: 'tablist', hidden: !tab.tabbed });
+  const valueOf = (key) => {
+    const f = fields.find((x) => x.setting.key === key);
+    return f ? f.value() : undefined;
+  };
+  const applyVisibility = () => {
+    if (!tab.visible) return;
+    for (const f of fields) f.el.hidden = !tab.visible(f.setting.key, valueOf);
+  };
+  const showSection = (section) => {
+    active = section;
+    for (const set of body.querySelectorAll('fieldset.section')) set.hidden = Boolean(tab.tabbed) && set.dataset.section !== section;
+    for (const b of strip.querySelectorAll('button')) b.setAttribute('aria-selected', String(b.dataset.section === section));
+  };
+
   const load = async () => {
-    const replies = await Promise.all(tab.sections.map((s) => get(`settings/${s}`)));
+    const [replies, items] = await Promise.all([
+      Promise.all(tab.sections.map((s) => get(`settings/${s}`))),
+      tab.itemSource ? get(tab.itemSource) : null,
+    ]);
     if (!ctx.alive()) return;
+    const info = Object.fromEntries(((items && items.parameters) || []).map((p) => [p.key, p]));
     fields = [];
     replace(body, tab.sections.map((section, i) => {
-      const sectionFields = settingsOf(replies[i]).map((s) => field(s, readOnly));
+      const sectionFields = settingsOf(replies[i]).map((s) => field(s, readOnly, info));
       fields.push(...sectionFields);
       return h('fieldset', { class: 'section', 'data-section': section },
         h('legend', {}, sectionLabels[section] || section),
-        sectionFields.map((f) => f.el));
+        sectionFields.map((f) => f.el),
+        tab.sectionActions && !readOnly ? tab.sectionActions(section, say) : null);
     }));
+    replace(strip, tab.sections.map((section) => h('button', {
+      type: 'button', role: 'tab', 'data-section': section, 'data-testid': `subtab-${section}`, onclick: () => showSection(section),
+    }, sectionLabels[section] || section)));
+    showSection(active && tab.sections.includes(active) ? active : tab.sections[0]);
+    applyVisibility();
   };
 
   const askReboot = async (keys) => {
@@ -183,6 +255,7 @@ export function settingsForm(view, ctx, tab, sectionLabels) {
     h('form', {
       class: 'settings', 'data-testid': 'settings-form', novalidate: true,
       onsubmit: (event) => { event.preventDefault(); if (!readOnly) save(); },
-    }, formError, body, message, actions));
+      onchange: applyVisibility,
+    }, formError, strip, body, message, actions));
   load().catch((error) => replace(body, h('p', { class: 'error', 'data-testid': 'page-error' }, error.message)));
 }

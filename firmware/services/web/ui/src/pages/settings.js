@@ -2,13 +2,66 @@
 // engine (settings-form.js). A new tab is one line here; a tab none of whose sections the
 // module has is left out of the menu.
 import { h, replace } from '../dom.js';
-import { get } from '../api.js';
+import { get, post } from '../api.js';
 import { settingsForm } from '../settings-form.js';
+import { confirmAction } from '../modal.js';
+
+// Post Channel (7.6): only the fields of the chosen method, of the chosen HTTP authentication,
+// and the fixed file name when "Post Name Fixed" is on. Method codes: 0 HTTP/HTTPS, 1 FTP, 2 SFTP.
+const METHOD_FIELDS = [['http_', 0], ['meter_id', 0], ['ftp_', 1], ['sftp_', 2]];
+
+function postFieldVisible(key, valueOf) {
+  const m = /^post_channel_(\d)\.(.+)$/.exec(key);
+  if (!m) return true;
+  const [, n, field] = m;
+  const at = (f) => valueOf(`post_channel_${n}.${f}`);
+  const owner = METHOD_FIELDS.find(([prefix]) => field.startsWith(prefix));
+  if (owner && Number(at('method')) !== owner[1]) return false;
+  if (field === 'http_token') return Number(at('http_auth')) === 0;
+  if (field === 'http_user' || field === 'http_password') return Number(at('http_auth')) === 1;
+  if (field === 'file_name') return at('name_fixed') === true;
+  return true;
+}
+
+// "TEST Post Channel" / "TEST AcuCloud": the reply's success or failure details, in the page.
+function testButton(channel, label, say) {
+  return h('button', {
+    type: 'button', 'data-testid': `post-test-${channel}`,
+    onclick: () => {
+      say(`${label}: posting a test file...`);
+      post(`post/${channel}/test`).then((r) => say(r.ok
+        ? `${label}: success (${r.status}).`
+        : `${label} failed: ${r.error || `the server answered ${r.status}`}${r.response ? ` - ${r.response}` : ''}`),
+      (error) => say(`${label} failed: ${error.message}`));
+    },
+  }, label);
+}
+
+function postActions(section, say) {
+  const m = /^post_channel_(\d)$/.exec(section);
+  if (m) return h('div', { class: 'actions' }, testButton(Number(m[1]), `TEST Post Channel ${m[1]}`, say));
+  if (section !== 'post') return null;
+  return h('div', { class: 'actions' }, h('button', {
+    type: 'button', 'data-testid': 'post-clear',
+    onclick: async () => {
+      const sure = await confirmAction('Clear Post Channel Logs',
+        ['Every file waiting to be posted on any channel is deleted and will never be sent.', 'Clear them?'], 'Clear');
+      if (!sure) return;
+      post('post/clear').then(() => say('The post channel logs are cleared.'), (error) => say(`Not cleared: ${error.message}`));
+    },
+  }, 'Clear Post Channel Logs'));
+}
 
 export const SETTINGS_TABS = [
   { route: 'meter', label: 'Meter', sections: ['device', 'meter'] },             // web manual 6.6.1
   { route: 'network', label: 'Network', sections: ['network'] },                 // web manual 7.1
   { route: 'web', label: 'Web', sections: ['web'] },                             // session timeout, web ports
+  { route: 'datalog', label: 'Data Log', sections: ['data_log_1', 'data_log_2', 'data_log_3'], tabbed: true,  // web manual 7.5
+    itemSource: 'datalog/parameters' },
+  { route: 'post', label: 'Post Channel', sections: ['post_channel_1', 'post_channel_2', 'post_channel_3', 'post'], tabbed: true,  // 7.6
+    visible: postFieldVisible, sectionActions: postActions },
+  { route: 'acucloud', label: 'AcuCloud', sections: ['acucloud'],                // web manual 7.7
+    sectionActions: (section, say) => h('div', { class: 'actions' }, testButton(0, 'TEST AcuCloud', say)) },
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
