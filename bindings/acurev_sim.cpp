@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "catalogue/catalogue.hpp"
@@ -156,6 +157,26 @@ public:
         }
     }
 
+    // The device's date and time as the clock page or NTP would set them: a step to `utc` (seconds),
+    // a time zone (minutes east of UTC) and DST on or off; what is not given stays.
+    void set_clock(std::optional<double> utc, std::optional<int> zone_minutes, std::optional<bool> dst) {
+        check_open();
+        Paused p(*this);
+        auto& clock = rig_->device_clock();
+        if (utc) clock.set_utc(std::chrono::duration_cast<hal::Time>(std::chrono::duration<double>(*utc)));
+        if (zone_minutes || dst) {
+            if (zone_minutes && (*zone_minutes < -12 * 60 || *zone_minutes > 14 * 60))
+                throw py::value_error("zone_minutes must be -720 to 840, got " + std::to_string(*zone_minutes));
+            clock.set_zone(zone_minutes ? std::chrono::minutes(*zone_minutes) : clock.zone_offset(), dst.value_or(clock.dst()));
+        }
+    }
+
+    double clock_utc() {
+        check_open();
+        Paused p(*this);
+        return std::chrono::duration<double>(rig_->device_clock().utc()).count();
+    }
+
     void set_disk_full(bool full) {
         check_open();
         Paused p(*this);
@@ -294,6 +315,9 @@ PYBIND11_MODULE(acurev_sim, m) {
              "Sets the RS-485 bus fault knobs; call with no arguments to clear them.")
         .def("set_link", &PyRig::set_link, py::arg("interface"), py::arg("up"),
              "Pulls (False) or puts back (True) the cable of eth1, eth2 or wlan: its listeners and connections close.")
+        .def("set_clock", &PyRig::set_clock, py::arg("utc") = py::none(), py::arg("zone_minutes") = py::none(), py::arg("dst") = py::none(),
+             "Steps the device clock to utc (seconds), sets its time zone (minutes east of UTC) and DST.")
+        .def("clock_utc", &PyRig::clock_utc, "The device clock's UTC seconds.")
         .def("set_disk_full", &PyRig::set_disk_full, py::arg("full"), "The data directory's disk is full (writes fail) or not.")
         .def("cut_power_in_next_write", &PyRig::cut_power_in_next_write, py::arg("bytes"),
              "The next write to the data directory stops after `bytes` bytes, as if the supply went.")

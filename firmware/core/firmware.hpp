@@ -58,6 +58,7 @@ private:
     Errors apply_module_settings(const nlohmann::json& normalised);
     hal::Hal& hal_;
     Settings settings_;
+    ModuleEvents events_{hal_.storage, hal_.clock};
     DataModel model_;
     DataHub hub_{model_};
     std::unique_ptr<BoardLink> link_;

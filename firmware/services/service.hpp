@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "hal/hal.hpp"
+#include "services/module_events.hpp"
 #include "settings/setting_spec.hpp"
 
 namespace fw {
@@ -56,6 +57,7 @@ struct ServiceContext {
     Settings& settings;           // read with the service's own keys
     BoardLink& board;             // writes forwarded to the board
     ModuleControl& module;        // settings changes through the one validator, service health, reboot
+    ModuleEvents& events;         // the module's event log: what a user must hear about
 };
 
 enum class Reconfigured { live, restart_service, reboot_module };

@@ -202,6 +202,12 @@ test('the Data Log page lists a logger\'s files, downloads one and deletes a sel
   assert.ok(!(await api.get('datalog')).body.loggers[1].files.some((f) => f.name === oldest), 'the file is gone');
   await page.waitForSelector(`[data-testid=datalog-table] tr[data-file="${oldest}"]`, { state: 'detached' });
   await screenshot(page, 'logs-datalog');
+
+  // The Event Log page shows the module's own events beside the meter's.
+  await page.goto(`${sim.url}/#/logs/events`);
+  await page.waitForSelector('[data-testid=module-event-table]');
+  const summary = await page.textContent('[data-testid=module-event-summary]');
+  assert.match(summary, new RegExp(`Module events written: ${(await api.get('module-events')).body.written};`));
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

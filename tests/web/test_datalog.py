@@ -182,5 +182,81 @@ def test_a_torn_last_row_is_cut_off_at_boot_and_a_full_disk_pauses_logging(web):
         before = len(rows_of(path)[1])
         rig.advance(60)
         assert len(rows_of(path)[1]) >= before + 3
+        # The module's event log says when logging stopped and that it resumed, with the rows lost.
+        log = module_events(w)
+        texts = [e["text"] for e in log["events"]]
+        assert any(t.startswith("Data Log 1: logging stopped, the disk is full") for t in texts), texts
+        resumed = [t for t in texts if t.startswith("Data Log 1: logging resumed; ")]
+        assert resumed and int(resumed[0].split("; ")[1].split()[0]) >= 3, texts
+        assert log["unsaved"] >= 1  # the stop could not reach the full disk, the resume did
+        with open(os.path.join(rig.data_dir, "module-events.log")) as f:
+            assert "logging resumed" in f.read()
+    finally:
+        rig.close()
+
+
+def module_events(w):
+    return w.login("user").get(w.url + "/api/v1/module-events?count=50").json()
+
+
+def test_across_clock_steps_and_a_dst_change_time_only_moves_forward_and_names_carry_the_offset(web):
+    import datetime
+    settings = {"data_log_1.enable": True, "data_log_1.parameters": ["Va_V"], "data_log_1.interval": 15,
+                "data_log_1.timestamp_format": "ISO8601 Format", "data_log_1.local_file_length": 3600,
+                "data_log_2.enable": True, "data_log_2.parameters": ["Va_V"], "data_log_2.interval": 60,
+                "data_log_2.timestamp_format": "Local Time String", "data_log_2.file_name_format": "UTC Timestamp",
+                "data_log_2.local_file_length": 3600}
+    rig = acurev_sim.Rig({"fidelity": "analytic", "channels": [{"channel": 1, "current": 10.0, "pf": 1.0}], "settings": settings})
+    try:
+        w = web.__class__(rig, tempfile.mkdtemp())
+        rig.set_clock(zone_minutes=-300, dst=False)  # UTC-5, standard time
+        rig.advance(20 * 60)
+        rig.set_clock(utc=rig.clock_utc() + 2 * 3600)  # set forward two hours
+        rig.advance(20 * 60)
+        last_before_back = rig.clock_utc()
+        rig.set_clock(utc=rig.clock_utc() - 3600)  # set back an hour: nothing until it passes the last row
+        rig.advance(30 * 60)
+        logs = os.path.join(rig.data_dir, "logs")
+        assert max(datetime.datetime.fromisoformat(r[0]).timestamp() for f in os.listdir(logs) if "-logger1-" in f
+                   for r in rows_of(os.path.join(logs, f))[1]) <= last_before_back
+        texts = [e["text"] for e in module_events(w)["events"]]
+        assert any(t.startswith("Data Log 1: the device clock went back behind the last row") for t in texts), texts
+        rig.advance(40 * 60)  # past the last row again
+        rig.set_clock(dst=True)  # DST starts: UTC-4
+        rig.advance(90 * 60)
+        readings = rig.readings()
+
+        one = sorted(f for f in os.listdir(logs) if "-logger1-" in f)
+        stamps = []
+        offsets_in_names = set()
+        for name in one:
+            header, rows = rows_of(os.path.join(logs, name))
+            assert header == ["Time", "Va_V"]
+            first = datetime.datetime.fromisoformat(rows[0][0])
+            # The name: the local start of the file's hour with the UTC offset in force when it began.
+            start = first.replace(minute=0, second=0)
+            offset = first.strftime("%z")
+            assert name.endswith(f"-logger1-{start.strftime('%Y-%m-%dT%H-%M-%S')}{offset}-15sec-backup.csv.gz"), (name, rows[0][0])
+            offsets_in_names.add(offset)
+            for r in rows:
+                t = datetime.datetime.fromisoformat(r[0])
+                assert t.second % 15 == 0
+                stamps.append(t.timestamp())
+                assert abs(float(r[1]) - readings["Va_V"]["value"]) <= 1e-3 * readings["Va_V"]["value"]
+        assert offsets_in_names == {"-0500", "-0400"}, one
+        assert stamps == sorted(stamps) and len(stamps) == len(set(stamps)), "time only moves forward, no row twice"
+        gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b - a != 15]
+        # One gap: the two hours stepped over. After the step back the rows go on from the last one
+        # written, once the clock passes it again.
+        assert len(gaps) == 1 and gaps[0] == 2 * 3600 + 15, gaps
+
+        # Logger 2 names its files by the UTC seconds of their start and stamps rows with local time.
+        two = sorted(f for f in os.listdir(logs) if "-logger2-" in f)
+        for name in two:
+            start = int(name.split("-logger2-")[1].split("-")[0])
+            assert start % 3600 == 0, name
+            header, rows = rows_of(os.path.join(logs, name))
+            assert all(len(r[0]) == 19 and r[0][10] == " " and r[0].endswith(":00") for r in rows)
+        assert len(two) == len(set(two))
     finally:
         rig.close()

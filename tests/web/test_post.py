@@ -175,3 +175,36 @@ def test_sftp_uploads_arrive_byte_identical_under_their_names(tmp_path):
             assert os.path.getsize(os.path.join(rig.data_dir, "post-known-hosts")) > 0
         finally:
             rig.close()
+
+
+def test_the_cache_limit_drops_the_oldest_files_and_the_event_log_says_so(web):
+    import socket
+    with socket.socket() as s:  # a port nothing listens on: the server is down all along
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    params = [p["key"] for p in web.login("user").get(web.url + "/api/v1/datalog/parameters").json()["parameters"]]
+    rig = rig_posting_to({"post_channel_1.http_url": "http://127.0.0.1/post", "post_channel_1.http_port": closed, "post.cache_limit_mb": 1},
+                         {"data_log_1.parameters": params, "data_log_1.timestamp_format": "UTC Seconds"})
+    try:
+        w = web.__class__(rig, tempfile.mkdtemp())
+        dropped = []
+        for _ in range(48):
+            rig.advance(1800)
+            user = w.login("user")  # a session ends 15 minutes of device time after its last request
+            dropped = [e for e in user.get(w.url + "/api/v1/module-events?count=50").json()["events"] if e["source"] == "post"]
+            if dropped:
+                break
+        assert dropped, "a 1 MB cache filled within a day"
+        assert dropped[0]["text"].startswith("Post cache full (1 MB): the oldest queued file") and dropped[0]["text"].endswith("deleted, never sent")
+        rig.advance(3600)
+        user = w.login("user")
+        channel = user.get(w.url + "/api/v1/post").json()["channels"][1]
+        assert 0 < channel["queued_bytes"] <= 1024 * 1024 and channel["sent"] == 0
+        queue = sorted(os.listdir(os.path.join(rig.data_dir, "post1")))
+        starts = [int(name.split("-")[0]) for name in queue]
+        # What is kept is the newest run of post periods, none missing between them.
+        assert starts == list(range(starts[0], starts[0] + 300 * len(starts), 300)), queue[:3]
+        assert starts[-1] >= rig.clock_utc() - 600
+        assert sum(os.path.getsize(os.path.join(rig.data_dir, "post1", n)) for n in queue) == channel["queued_bytes"]
+    finally:
+        rig.close()

@@ -156,7 +156,15 @@ void DatalogService::on_snapshot() {
     for (auto& l : loggers_) {
         if (!l.enabled || l.params.empty()) continue;
         const std::int64_t instant = log_format::period_start(now, l.interval, offset);
-        if (l.last_row && instant <= *l.last_row) continue;  // this interval has its row (or the clock went back)
+        if (l.last_row && instant <= *l.last_row) {  // this interval has its row (or the clock went back)
+            if (instant < *l.last_row && !l.clock_behind) {
+                l.clock_behind = true;
+                context_.events.add("datalog", "Data Log " + std::to_string(l.n) + ": the device clock went back behind the last row (" +
+                                                   log_format::iso8601(*l.last_row, offset) + "); no rows until it passes it");
+            }
+            continue;
+        }
+        l.clock_behind = false;
         write_row(l, instant, offset);
     }
 }
@@ -310,11 +318,22 @@ void DatalogService::write_row(Logger& l, std::int64_t instant, std::int64_t off
         ++l.rows;
         updated_[name] = instant;
         l.error.clear();
+        if (l.stopped) {
+            l.stopped = false;
+            context_.events.add("datalog", "Data Log " + std::to_string(l.n) + ": logging resumed; " + std::to_string(l.missed - l.missed_at_stop) +
+                                               " rows could not be written");
+        }
     } catch (const hal::StorageError& e) {
         // A full disk: this row is lost and said so; the next interval tries again.
         l.last_row = instant;
         ++l.missed;
         l.error = e.what();
+        if (!l.stopped) {
+            l.stopped = true;
+            l.missed_at_stop = l.missed - 1;
+            context_.events.add("datalog", "Data Log " + std::to_string(l.n) + ": logging stopped, " + (e.no_space() ? "the disk is full" : "storage failed") +
+                                               " (" + e.what() + ")");
+        }
         l.file_checked = false;  // a torn member may be left: checked again before the next append
     }
 }

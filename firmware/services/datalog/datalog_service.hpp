@@ -66,6 +66,9 @@ private:
         std::string prefix, fixed_name;
         std::optional<std::int64_t> post_open;  // the period start of the outbox file being written
         std::string error;                      // the last write error (a full disk)
+        bool stopped = false;                   // rows failing to reach the disk (said in the module's event log)
+        std::uint64_t missed_at_stop = 0;
+        bool clock_behind = false;              // the device clock went back behind the last row (said once)
     };
     void on_snapshot();
     void write_row(Logger& l, std::int64_t instant, std::int64_t offset);

@@ -217,13 +217,19 @@ void PostService::enforce_cap() {
             total += size;
         }
     std::sort(all.begin(), all.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    std::vector<std::string> gone;
     for (const auto& e : all) {
         if (total <= cap) break;
         context_.hal.storage.remove(e.path);
         total -= e.size;
         ++dropped_;
         dropped_last_ = e.path;
+        gone.push_back(e.path);
     }
+    if (!gone.empty())
+        context_.events.add("post", "Post cache full (" + std::to_string(cap / (1024 * 1024)) + " MB): the oldest queued file" +
+                                        (gone.size() > 1 ? "s " + gone.front() + " to " + gone.back() + " (" + std::to_string(gone.size()) + ")" : " " + gone.front()) +
+                                        " deleted, never sent");
 }
 
 std::pair<CURL*, std::shared_ptr<void>> PostService::transfer(const Channel& ch, const std::string& remote, const std::string& post_id,

@@ -456,22 +456,37 @@ void add_reading_routes(Router& router, WebApi& api) {
                 }});
     router.add({"GET", "/api/v1/alarms", "/api/v1/alarms", Access::user, [&c](const ApiCall&, HttpReply reply) { reply(HttpResponse::json(200, alarm_log(c))); }});
     auto events = std::make_shared<EventLogReader>(c, api.alive);
-    router.add({"GET", "/api/v1/events", "/api/v1/events", Access::user, [events](const ApiCall& call, HttpReply reply) {
-                    auto number = [&call](const char* name, std::uint64_t lo, std::uint64_t hi) -> std::optional<std::uint64_t> {
-                        auto it = call.request.query.find(name);
-                        if (it == call.request.query.end()) return std::nullopt;
-                        std::uint64_t v = 0;
-                        const auto& s = it->second;
-                        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-                        if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || v < lo || v > hi)
-                            throw std::invalid_argument(std::string(name) + " must be " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + s + "'");
-                        return v;
-                    };
+    // ?first=N&count=K of the event logs; throws std::invalid_argument naming the bad one.
+    const auto query_number = [](const ApiCall& call, const char* name, std::uint64_t lo, std::uint64_t hi) -> std::optional<std::uint64_t> {
+        auto it = call.request.query.find(name);
+        if (it == call.request.query.end()) return std::nullopt;
+        std::uint64_t v = 0;
+        const auto& s = it->second;
+        const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || v < lo || v > hi)
+            throw std::invalid_argument(std::string(name) + " must be " + std::to_string(lo) + "-" + std::to_string(hi) + ", got '" + s + "'");
+        return v;
+    };
+    router.add({"GET", "/api/v1/events", "/api/v1/events", Access::user, [events, query_number](const ApiCall& call, HttpReply reply) {
+                    auto number = [&](const char* name, std::uint64_t lo, std::uint64_t hi) { return query_number(call, name, lo, hi); };
                     try {
                         const auto first = number("first", 1, 0xFFFFFFFFULL);
                         const auto count = number("count", 1, acurev::event_log::max_window);
                         events->read(first ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*first)) : std::nullopt,
                                      static_cast<std::uint16_t>(count.value_or(10)), std::move(reply));
+                    } catch (const std::invalid_argument& e) {
+                        reply(HttpResponse::error(400, e.what()));
+                    }
+                }});
+    router.add({"GET", "/api/v1/module-events", "/api/v1/module-events", Access::user, [&c, query_number](const ApiCall& call, HttpReply reply) {
+                    try {
+                        const auto first = query_number(call, "first", 1, ~0ULL >> 1).value_or(0);
+                        const auto count = query_number(call, "count", 1, ModuleEvents::kept).value_or(10);
+                        json rows = json::array();
+                        for (const auto& e : c.events.page(first, count))
+                            rows.push_back({{"number", e.number}, {"time", e.time}, {"source", e.source}, {"text", e.text}});
+                        reply(HttpResponse::json(200, {{"written", c.events.written()}, {"oldest", c.events.oldest()},
+                                                       {"unsaved", c.events.unsaved()}, {"events", rows}}));
                     } catch (const std::invalid_argument& e) {
                         reply(HttpResponse::error(400, e.what()));
                     }

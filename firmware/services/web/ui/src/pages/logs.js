@@ -79,7 +79,23 @@ export function eventLog(view, ctx) {
     errorBox.textContent = error.message;
   });
 
+  // The module's own events (a post file dropped at the cache limit, logging stopped by a full disk).
+  const moduleBox = h('section', { class: 'group' });
+  const refreshModule = () => get('module-events?count=20').then((reply) => {
+    if (!ctx.alive()) return;
+    const unsaved = reply.unsaved ? ` ${reply.unsaved} could not be saved (the disk was full).` : '';
+    replace(moduleBox,
+      h('p', { 'data-testid': 'module-event-summary' }, `Module events written: ${reply.written}; the 20 newest are shown.${unsaved}`),
+      table('module-event-table', 'Module Events', ['No.', 'Time Stamp', 'Source', 'Event'],
+        (reply.events || []).map((e) => h('tr', { 'data-number': e.number },
+          h('td', { class: 'num' }, e.number), h('td', {}, new Date(e.time * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
+          h('td', {}, e.source), h('td', {}, e.text)))));
+  }, (error) => replace(moduleBox, h('p', { class: 'error' }, error.message)));
+
   replace(view, h('h1', {}, 'Event Log'),
-    h('p', { class: 'hint' }, 'Parameter and setting changes recorded by the meter; updated every 10 s.'), errorBox, box);
-  ctx.every(10000, refresh);
+    h('p', { class: 'hint' }, 'Parameter and setting changes recorded by the meter; updated every 10 s.'), errorBox, box,
+    h('h2', {}, 'Module Events'),
+    h('p', { class: 'hint' }, 'What the web module did or could not do: post files dropped at the cache limit, data logging stopped and resumed, the clock going back.'),
+    moduleBox);
+  ctx.every(10000, () => Promise.all([refresh(), refreshModule()]));
 }
