@@ -145,6 +145,13 @@ test('a post channel shows its method\'s fields, and Test reports success or the
   await page.click('[data-testid=post-clear]');
   await page.click('[data-testid=modal-confirm]');
   await eventually(async () => /cleared/.test(await message.textContent()), { what: 'the post logs cleared' });
+  // The HTTPS CA upload refuses what is not a certificate and says why.
+  assert.match(await page.textContent('[data-testid=post-ca-subjects]'), /none/);
+  await page.setInputFiles('[data-testid=post-ca-file]', { name: 'ca.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from('not a certificate') });
+  await page.click('[data-testid=post-ca-upload]');
+  await eventually(async () => /Not saved/.test(await message.textContent()), { what: 'the CA refused' });
+  assert.match(await message.textContent(), /Not saved: Post CA certificates: no PEM certificate/);
+  assert.equal((await api.get('post/ca')).body.present, false);
   const queued = (await api.get('post')).body;
   assert.ok(queued.channels.every((c) => c.queued === 0), JSON.stringify(queued));
   await screenshot(page, 'settings-post');

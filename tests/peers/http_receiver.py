@@ -1,12 +1,13 @@
 """An HTTP receiver for the post channel tests: Python's http.server on 127.0.0.1 (a free port),
-keeping every POST (path, headers, body). `down = True` answers 503 and keeps nothing. Import with
-`sys.path.insert(0, <tests>/peers)`."""
+keeping every POST (path, headers, body). `down = True` answers 503 and keeps nothing. With
+`tls=(certfile, keyfile)` it serves HTTPS. Import with `sys.path.insert(0, <tests>/peers)`."""
 import http.server
+import ssl
 import threading
 
 
 class Receiver:
-    def __init__(self):
+    def __init__(self, tls=None):
         self.posts, self.down = [], False
         self.lock = threading.Lock()
         outer = self
@@ -28,6 +29,10 @@ class Receiver:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

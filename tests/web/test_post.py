@@ -208,3 +208,63 @@ def test_the_cache_limit_drops_the_oldest_files_and_the_event_log_says_so(web):
         assert sum(os.path.getsize(os.path.join(rig.data_dir, "post1", n)) for n in queue) == channel["queued_bytes"]
     finally:
         rig.close()
+
+
+def make_test_ca(folder):
+    """A private CA and a server certificate for 127.0.0.1 signed by it, made with the openssl CLI now."""
+    import subprocess
+
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=AcuRev test CA")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key", "-out", "server.csr",
+        "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(folder, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
+        "-extfile", "san.ext")
+    return {name: os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")}
+
+
+def test_https_posts_are_checked_against_an_uploaded_ca(web, tmp_path):
+    files = make_test_ca(str(tmp_path))
+    rx = Receiver(tls=(files["server.pem"], files["server.key"]))
+    rig = rig_posting_to({"post_channel_1.http_url": "https://127.0.0.1/post", "post_channel_1.http_port": rx.port,
+                          "post_channel_1.meter_id": "tls-meter", "post_channel_1.http_token": "s3cret"},
+                         {"data_log_1.timestamp_format": "UTC Seconds"})
+    try:
+        w = web.__class__(rig, tempfile.mkdtemp())
+        admin = w.login("admin")
+        ca_path = os.path.join(rig.data_dir, "post-ca.pem")
+        # Without the private CA the server is not trusted, and Test says why.
+        r = admin.post(w.url + "/api/v1/post/1/test").json()
+        assert not r["ok"] and "certificate" in r["error"].lower(), r
+        assert rx.posts == []
+        # Malformed, truncated and oversized bundles are refused whole; nothing is written.
+        pem = open(files["ca.pem"]).read()
+        for body, words in [({"pem": "hello"}, "no PEM certificate"), ({"pem": pem[: len(pem) // 2]}, "not a whole X.509 certificate"),
+                            ({"pem": pem + pem[:-40]}, "certificate 2 of 2"), ({"pem": pem * 101}, "at most 100"),
+                            ({"pem": 5}, "give {"), ({"pem": pem, "extra": 1}, "give {"), ([pem], "give {")]:
+            r = admin.put(w.url + "/api/v1/post/ca", json=body)
+            assert r.status_code in (400, 413) and (r.status_code == 413 or words in r.json()["error"]), (words, r.status_code, r.text[:200])
+            assert not os.path.exists(ca_path)
+        assert admin.get(w.url + "/api/v1/post/ca").json() == {"present": False, "certificates": []}
+        r = admin.put(w.url + "/api/v1/post/ca", json={"pem": pem})
+        assert r.status_code == 200 and r.json()["certificates"] == ["/CN=AcuRev test CA"], r.text
+        assert open(ca_path).read() == pem
+        r = admin.post(w.url + "/api/v1/post/1/test").json()
+        assert r["ok"] and r["status"] == 200, r
+        rig.advance(16 * 60)
+        bodies = [json.loads(p["body"]) for p in rx.posts if p["headers"].get("X-File-Name", "").find("-test") < 0]
+        assert len(bodies) >= 2 and all(p["headers"]["Authorization"] == "Bearer s3cret" for p in rx.posts)
+        rows = local_rows(rig)
+        for b in bodies:
+            assert b["device_name"] and len(b["timestamp"]) >= 4
+            for i, t in enumerate(b["timestamp"]):  # over TLS the same values as the local log's rows
+                assert [r["value"][i] for r in b["readings"]] == rows[t]
+        admin = w.login("admin")  # the session ended with the 16 minutes
+        assert admin.delete(w.url + "/api/v1/post/ca").status_code == 204 and not os.path.exists(ca_path)
+    finally:
+        rig.close()
+        rx.close()

@@ -1,6 +1,11 @@
 // The Data Log page's API (web manual 6.4.2): the local log files per logger with their update
 // time and size, their download, the deletion of a selection; and the parameters a logger may log
 // (7.5), by group, for the settings page's lists.
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "catalogue/catalogue.hpp"
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
@@ -16,6 +21,32 @@ namespace {
 DatalogService* datalog(ServiceContext& c) { return dynamic_cast<DatalogService*>(c.module.running_service("datalog")); }
 
 HttpResponse not_running() { return HttpResponse::error(503, "the data log service is not running (see GET /api/v1/services)"); }
+
+constexpr const char* ca_file = "post-ca.pem";  // read by the post service at each HTTPS/FTPS transfer
+constexpr std::size_t ca_max_certificates = 100;
+
+// The subjects of the PEM certificates in `pem`, or the reason it is not a CA bundle: every
+// "-----BEGIN CERTIFICATE-----" block must be a whole X.509 certificate, and there is at least one.
+std::pair<std::vector<std::string>, std::string> ca_subjects(const std::string& pem) {
+    static const std::string begin = "-----BEGIN CERTIFICATE-----";
+    std::size_t blocks = 0;
+    for (auto at = pem.find(begin); at != std::string::npos; at = pem.find(begin, at + begin.size())) ++blocks;
+    if (blocks == 0) return {{}, "no PEM certificate (-----BEGIN CERTIFICATE-----) in it"};
+    if (blocks > ca_max_certificates) return {{}, "at most " + std::to_string(ca_max_certificates) + " certificates, got " + std::to_string(blocks)};
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    std::vector<std::string> subjects;
+    while (subjects.size() < blocks) {
+        std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+        if (!cert) {
+            ERR_clear_error();
+            return {{}, "certificate " + std::to_string(subjects.size() + 1) + " of " + std::to_string(blocks) + " is not a whole X.509 certificate"};
+        }
+        char name[256];
+        X509_NAME_oneline(X509_get_subject_name(cert.get()), name, sizeof name);
+        subjects.emplace_back(name);
+    }
+    return {subjects, ""};
+}
 
 json group_names(const Parameter& p) {
     json g = json::array();
@@ -93,6 +124,35 @@ void add_datalog_routes(Router& router, WebApi& api) {
                         if (weak.expired()) return;
                         reply(HttpResponse::json(200, {{"ok", r.ok}, {"status", r.status}, {"error", r.error}, {"response", r.response}}));
                     });
+                }});
+    // The CA certificates HTTPS servers of the post channels and AcuCloud are checked against instead
+    // of the system's (servers signed by a private CA).
+    router.add({"GET", "/api/v1/post/ca", "/api/v1/post/ca", Access::user, [&c](const ApiCall&, HttpReply reply) {
+                    const auto pem = c.hal.storage.read(ca_file);
+                    json subjects = json::array();
+                    if (pem)
+                        for (const auto& s : ca_subjects(*pem).first) subjects.push_back(s);
+                    reply(HttpResponse::json(200, {{"present", pem.has_value()}, {"certificates", subjects}}));
+                }});
+    router.add({"PUT", "/api/v1/post/ca", "/api/v1/post/ca", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
+                    const auto& b = call.body;
+                    if (!b.is_object() || !b.contains("pem") || !b["pem"].is_string() || b.size() != 1)
+                        return reply(HttpResponse::error(400, "give {\"pem\": \"-----BEGIN CERTIFICATE-----...\"}"));
+                    const auto pem = b["pem"].get<std::string>();
+                    const auto [subjects, why] = ca_subjects(pem);
+                    if (!why.empty()) return reply(HttpResponse::error(400, "Post CA certificates: " + why));
+                    try {
+                        c.hal.storage.write_atomic(ca_file, pem);
+                    } catch (const hal::StorageError& e) {
+                        return reply(HttpResponse::error(507, std::string("the CA certificates were not saved: ") + e.what()));
+                    }
+                    reply(HttpResponse::json(200, {{"certificates", subjects}}));
+                }});
+    router.add({"DELETE", "/api/v1/post/ca", "/api/v1/post/ca", Access::admin, [&c](const ApiCall&, HttpReply reply) {
+                    c.hal.storage.remove(ca_file);
+                    HttpResponse r;
+                    r.status = 204;
+                    reply(r);
                 }});
     // 7.6 "Clear Post Channel Logs": the buffered files on the meter.
     router.add({"POST", "/api/v1/post/clear", "/api/v1/post/clear", Access::admin, [&c](const ApiCall&, HttpReply reply) {

@@ -2,7 +2,7 @@
 // engine (settings-form.js). A new tab is one line here; a tab none of whose sections the
 // module has is left out of the menu.
 import { h, replace } from '../dom.js';
-import { get, post } from '../api.js';
+import { get, post, put, del } from '../api.js';
 import { settingsForm } from '../settings-form.js';
 import { confirmAction } from '../modal.js';
 
@@ -41,7 +41,7 @@ function postActions(section, say) {
   const m = /^post_channel_(\d)$/.exec(section);
   if (m) return h('div', { class: 'actions' }, testButton(Number(m[1]), `TEST Post Channel ${m[1]}`, say));
   if (section !== 'post') return null;
-  return h('div', { class: 'actions' }, h('button', {
+  return [caUpload(say), h('div', { class: 'actions' }, h('button', {
     type: 'button', 'data-testid': 'post-clear',
     onclick: async () => {
       const sure = await confirmAction('Clear Post Channel Logs',
@@ -49,7 +49,33 @@ function postActions(section, say) {
       if (!sure) return;
       post('post/clear').then(() => say('The post channel logs are cleared.'), (error) => say(`Not cleared: ${error.message}`));
     },
-  }, 'Clear Post Channel Logs'));
+  }, 'Clear Post Channel Logs'))];
+}
+
+// The private CA HTTPS post servers are checked against (PUT /api/v1/post/ca), instead of the system's.
+function caUpload(say) {
+  const shown = h('span', { 'data-testid': 'post-ca-subjects' }, '...');
+  const file = h('input', { type: 'file', accept: '.pem,.crt,.cer', 'data-testid': 'post-ca-file' });
+  const show = () => get('post/ca').then((r) => {
+    shown.textContent = r.present ? r.certificates.join('; ') : 'none (the system\'s CAs only)';
+  }, (error) => { shown.textContent = error.message; });
+  const upload = h('button', {
+    type: 'button', 'data-testid': 'post-ca-upload',
+    onclick: async () => {
+      if (!file.files.length) { say('Choose a PEM file of CA certificates first.'); return; }
+      const pem = await file.files[0].text();
+      put('post/ca', { pem }).then((r) => { say(`CA certificates saved: ${r.certificates.join('; ')}.`); show(); },
+        (error) => say(`Not saved: ${error.message}`));
+    },
+  }, 'Upload');
+  const remove = h('button', {
+    type: 'button', 'data-testid': 'post-ca-remove',
+    onclick: () => del('post/ca').then(() => { say('CA certificates removed.'); show(); }, (error) => say(`Not removed: ${error.message}`)),
+  }, 'Remove');
+  show();
+  return h('div', { class: 'field' },
+    h('span', { class: 'field-label' }, 'HTTPS CA Certificates'),
+    h('div', { class: 'control' }, shown, file, upload, remove));
 }
 
 export const SETTINGS_TABS = [
