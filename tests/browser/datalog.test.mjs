@@ -187,6 +187,9 @@ test('the Data Log page lists a logger\'s files, downloads one and deletes a sel
   const oldest = rows[rows.length - 1];
   assert.match(oldest, /^EHM26110001-W-logger1-\d{4}-\d\d-\d\dT\d\d-00-00\+0000-15sec-backup\.csv\.gz$/);
 
+  const file = listed.find((f) => f.name === oldest);
+  const updated = new Date(file.updated * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+  assert.equal(await page.textContent(`[data-testid="datalog-updated-${oldest}"]`), `${updated} +00:00`, 'the device time of the last row');
   const href = await page.getAttribute(`[data-testid="datalog-download-${oldest}"]`, 'href');
   const download = await page.request.get(`${sim.url}${href}`);
   assert.equal(download.status(), 200);

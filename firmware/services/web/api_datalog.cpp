@@ -70,7 +70,9 @@ void add_datalog_routes(Router& router, WebApi& api) {
                     for (const auto& f : d->files())
                         loggers[static_cast<std::size_t>(f.logger)]["files"].push_back(
                             {{"name", f.name}, {"size", f.size}, {"updated", f.updated == 0 ? json(nullptr) : json(f.updated)}});
-                    reply(HttpResponse::json(200, {{"loggers", loggers}}));
+                    // The device's UTC offset now (zone and DST), for pages that show times as the device does.
+                    const auto offset = std::chrono::duration_cast<std::chrono::seconds>(c.hal.clock.local() - c.hal.clock.utc()).count();
+                    reply(HttpResponse::json(200, {{"loggers", loggers}, {"utc_offset", offset}}));
                 }});
     router.add({"GET", "/api/v1/datalog/files/{name}", "/api/v1/datalog/files/{name}", Access::user, [&c](const ApiCall& call, HttpReply reply) {
                     auto* d = datalog(c);

@@ -6,7 +6,13 @@ import { get, post } from '../api.js';
 import { confirmAction } from '../modal.js';
 
 const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(2)} MB`);
-const when = (utc) => (utc == null ? '-' : new Date(utc * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
+// The device's local time: "2026-01-01 01:08:15 -05:00".
+function when(utc, offset) {
+  if (utc == null) return '-';
+  const off = Number(offset) || 0;
+  const hhmm = `${String(Math.floor(Math.abs(off) / 3600)).padStart(2, '0')}:${String(Math.floor((Math.abs(off) % 3600) / 60)).padStart(2, '0')}`;
+  return `${new Date((utc + off) * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} ${off < 0 ? '-' : '+'}${hhmm}`;
+}
 
 export function dataLog(view, ctx) {
   const admin = ctx.session.level === 'admin';
@@ -47,7 +53,7 @@ export function dataLog(view, ctx) {
       return h('tr', { 'data-file': f.name },
         admin ? h('td', {}, check) : null,
         h('td', { class: 'name' }, f.name),
-        h('td', {}, when(f.updated)),
+        h('td', { 'data-testid': `datalog-updated-${f.name}` }, when(f.updated, reply.utc_offset)),
         h('td', { class: 'num' }, bytes(f.size)),
         h('td', {}, h('a', {
           href: `/api/v1/datalog/files/${encodeURIComponent(f.name)}`, download: f.name, 'data-testid': `datalog-download-${f.name}`, title: 'Download',
