@@ -1,6 +1,10 @@
 #pragma once
 // The data directory of a simulated unit: a FileStorage with two fault knobs on its control face,
 // a full disk and a power cut in the middle of the next write.
+#include <atomic>
+#include <mutex>
+#include <optional>
+
 #include "common/file_storage.hpp"
 
 namespace hal::sim {
@@ -25,17 +29,27 @@ public:
     std::uint64_t free_space() const override { return full_ ? 0 : files_.free_space(); }
 
     // Control face.
+    // Knobs are set between steps; worker jobs (a post file built off the loop) write too, so the
+    // power cut goes to whichever write, the loop's or a worker's, comes first.
     void set_disk_full(bool full) { full_ = full; }
     bool disk_full() const { return full_; }
     // The next write stops after `bytes` of its content have reached the disk, as the supply goes:
     // an atomic replace leaves its partial temporary file and the old file; an append, a torn tail.
-    void cut_power_in_next_write(std::size_t bytes) { cut_after_ = bytes; }
-    bool power_cut_pending() const { return cut_after_.has_value(); }
+    void cut_power_in_next_write(std::size_t bytes) {
+        std::lock_guard lock(mutex_);
+        cut_after_ = bytes;
+    }
+    bool power_cut_pending() const {
+        std::lock_guard lock(mutex_);
+        return cut_after_.has_value();
+    }
 
 private:
     void refuse_when_full(const std::string& name) const;
+    std::optional<std::size_t> take_cut();
     FileStorage files_;
-    bool full_ = false;
+    std::atomic<bool> full_{false};
+    mutable std::mutex mutex_;
     std::optional<std::size_t> cut_after_;
 };
 

@@ -40,6 +40,9 @@ DatalogService::~DatalogService() { stop(); }
 
 void DatalogService::start() {
     serial_ = context_.hal.system.identity().module_serial;
+    alive_ = std::make_shared<bool>(true);
+    closing_.clear();
+    close_running_ = false;
     if (const auto saved = context_.hal.storage.read(index_file)) {
         try {
             const json doc = parse_json_input(*saved, index_file);
@@ -133,6 +136,8 @@ void DatalogService::start() {
 }
 
 void DatalogService::stop() {
+    alive_.reset();   // a close still running ends on the worker; its outbox file, if left, is queued at the next start
+    closing_.clear();
     for (const int id : subscriptions_) context_.hub.unsubscribe(id);
     if (!subscriptions_.empty()) save_index();
     subscriptions_.clear();
@@ -175,7 +180,7 @@ std::string DatalogService::local_file_name(int logger, std::int64_t start, std:
     return serial_ + "-" + l.local_prefix + "-" + when + "-" + ds::length_tag(l.interval) + "-backup.csv.gz";
 }
 
-std::string DatalogService::header(const Logger& l) const {
+std::string DatalogService::header(const Logger& l) {
     std::string h = "Time";
     for (const auto* p : l.params) h += "," + p->key;
     return h + "\n";
@@ -207,9 +212,41 @@ std::string DatalogService::values(const Logger& l) const {
 // Post Name Fixed) says. Queued first, then the outbox file removed: a power cut between the two
 // queues the same entry again, which replaces itself.
 void DatalogService::close_post_file(Logger& l, std::int64_t start) {
-    auto& storage = context_.hal.storage;
-    const std::string box = std::string(outbox) + "/L" + std::to_string(l.n) + "-" + std::to_string(start) + ".csv";
     if (l.post_open == start) l.post_open.reset();
+    closing_.push_back({l, start});
+    pump_closes();
+}
+
+void DatalogService::pump_closes() {
+    if (close_running_ || closing_.empty()) return;
+    auto job = std::make_shared<Closing>(std::move(closing_.front()));
+    closing_.pop_front();
+    close_running_ = true;
+    auto error = std::make_shared<std::string>();
+    std::weak_ptr<bool> alive = alive_;
+    context_.hal.workers.submit(
+        [job, error, &storage = context_.hal.storage, serial = serial_] {
+            try {
+                queue_post_file(storage, job->logger, job->start, serial);
+            } catch (const std::exception& e) {
+                *error = e.what();  // a full disk: the outbox file stays, queued at the next row or boot
+            }
+        },
+        [this, alive, job, error] {
+            if (alive.expired()) return;
+            close_running_ = false;
+            auto& l = loggers_.at(static_cast<std::size_t>(job->logger.n - 1));
+            if (!error->empty()) {
+                l.error = *error;
+            } else if (l.post_channel) {
+                if (auto* post = dynamic_cast<PostService*>(context_.module.running_service("post"))) post->poke(l.post_channel);
+            }
+            pump_closes();
+        });
+}
+
+void DatalogService::queue_post_file(hal::Storage& storage, const Logger& l, std::int64_t start, const std::string& serial) {
+    const std::string box = std::string(outbox) + "/L" + std::to_string(l.n) + "-" + std::to_string(start) + ".csv";
     const auto data = storage.read(box);
     if (!data || !l.post_channel) {
         storage.remove(box);
@@ -252,24 +289,18 @@ void DatalogService::close_post_file(Logger& l, std::int64_t start) {
     std::string name = l.name_fixed ? l.fixed_name
                        : l.file_name_format == ds::utc_timestamp
                            ? l.prefix + "-" + std::to_string(start) + ".csv"
-                           : serial_ + "-" + l.prefix + "-" + log_format::file_time(start, offsets.front()) + "-" + ds::length_tag(l.interval) + ".csv";
+                           : serial + "-" + l.prefix + "-" + log_format::file_time(start, offsets.front()) + "-" + ds::length_tag(l.interval) + ".csv";
     std::string body = csv;
     if (http) {
         if (name.ends_with(".csv")) name.resize(name.size() - 4);
         if (!name.ends_with(".json")) name += ".json";
-        json doc{{"device_name", serial_}, {"device_model", "AcuRev 2100-WEB2"}, {"timestamp", json::array()}, {"online", true}, {"readings", json::array()}};
+        json doc{{"device_name", serial}, {"device_model", "AcuRev 2100-WEB2"}, {"timestamp", json::array()}, {"online", true}, {"readings", json::array()}};
         for (const auto t : times) doc["timestamp"].push_back(std::to_string(t));
         for (std::size_t i = 0; i < l.params.size(); ++i) doc["readings"].push_back({{"param", l.params[i]->key}, {"value", columns[i]}});
         body = doc.dump();
     }
-    try {
-        storage.write_atomic(post_queue::folder(l.post_channel) + "/" + post_queue::entry(start, l.n, name), body);
-        storage.remove(box);
-    } catch (const hal::StorageError& e) {
-        l.error = e.what();  // the outbox file stays: queued at the next row or boot
-        return;
-    }
-    if (auto* post = dynamic_cast<PostService*>(context_.module.running_service("post"))) post->poke(l.post_channel);
+    storage.write_atomic(post_queue::folder(l.post_channel) + "/" + post_queue::entry(start, l.n, name), body);
+    storage.remove(box);
 }
 
 // The file a run first appends to: a torn last member (a power cut) is cut off, and a file whose

@@ -8,7 +8,9 @@
 // the logger writes nothing until the clock passes its last row; after it is set forward, the
 // skipped intervals have no rows. See docs/data-logs.md.
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,12 +74,23 @@ private:
     };
     void on_snapshot();
     void write_row(Logger& l, std::int64_t instant, std::int64_t offset);
-    std::string header(const Logger& l) const;
+    static std::string header(const Logger& l);
     std::string row(const Logger& l, std::int64_t instant, std::int64_t offset) const;
     std::string check_file(Logger& l, const std::string& name);
     void save_index();
     std::string values(const Logger& l) const;
+    // A finished post period's outbox file joins its channel's queue: the body is built on the
+    // worker pool (a month of rows can be many MB), one period at a time and in order.
     void close_post_file(Logger& l, std::int64_t start);
+    void pump_closes();
+    static void queue_post_file(hal::Storage& storage, const Logger& l, std::int64_t start, const std::string& serial);
+    struct Closing {
+        Logger logger;  // a copy: the job reads it off the loop
+        std::int64_t start = 0;
+    };
+    std::deque<Closing> closing_;
+    bool close_running_ = false;
+    std::shared_ptr<bool> alive_;  // the jobs' `done` runs only while this start of the service lives
 
     ServiceContext& context_;
     std::vector<Logger> loggers_;
