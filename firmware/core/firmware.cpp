@@ -83,7 +83,8 @@ void Firmware::change_settings(const nlohmann::json& changes, std::function<void
 
 Service* Firmware::running_service(const std::string& name) {
     const auto s = host_->state(name);
-    return s && s->state == ServiceState::State::running ? host_->find(name) : nullptr;
+    const bool started = s && (s->state == ServiceState::State::running || s->state == ServiceState::State::unhealthy);
+    return started ? host_->find(name) : nullptr;
 }
 
 void Firmware::reboot(const std::string& reason) {

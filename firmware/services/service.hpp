@@ -27,7 +27,8 @@ struct Health {
 
 struct ServiceState {
     std::string name, label;
-    enum class State { stopped, running, failed } state = State::stopped;
+    // unhealthy: started, but its health says it is not serving now (a link down, a child server gone).
+    enum class State { stopped, running, unhealthy, failed } state = State::stopped;
     std::string detail;  // the health detail, or why it failed
     int failures = 0;    // start attempts that failed in a row
 };

@@ -13,6 +13,7 @@ const char* to_string(ServiceState::State s) {
     switch (s) {
         case ServiceState::State::stopped: return "stopped";
         case ServiceState::State::running: return "running";
+        case ServiceState::State::unhealthy: return "unhealthy";
         case ServiceState::State::failed: return "failed";
     }
     return "?";
@@ -70,8 +71,9 @@ std::vector<ServiceState> ServiceHost::states() const {
     for (const auto& e : entries_) {
         ServiceState s{e.descriptor.name, e.descriptor.label, ServiceState::State::stopped, e.failure, e.failures};
         if (e.running) {
-            s.state = ServiceState::State::running;
-            s.detail = e.service->health().detail;
+            const auto health = e.service->health();
+            s.state = health.running ? ServiceState::State::running : ServiceState::State::unhealthy;
+            s.detail = health.detail;
         } else if (!e.failure.empty()) {
             s.state = ServiceState::State::failed;
         }

@@ -204,7 +204,9 @@ def test_a_server_that_ends_is_started_again(served):
             break
         rig.advance(0.01)
     assert detail.startswith("not serving: sshd exited"), detail
+    assert services(admin, web)["sftp"]["state"] == "unhealthy"  # started, not serving: not shown as running
     rig.advance(11)  # the service's next look
+    assert services(admin, web)["sftp"]["state"] == "running"
     assert sftp_port(admin, web) == port
     assert sftp_batch(port, USER, DEFAULT, "ls\n", known_hosts=known).returncode == 0
 
