@@ -38,7 +38,8 @@ void check(const SftpServe& s) {
     const bool user_ok = !s.user.empty() && s.user.size() <= 32 && (std::islower(static_cast<unsigned char>(s.user[0])) || s.user[0] == '_') &&
                          s.user.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos;
     if (!user_ok) throw std::invalid_argument("SFTP user '" + s.user + "' must be a lower-case system user name");
-    if (s.password.empty()) throw std::invalid_argument("the SFTP password must not be empty");
+    if (s.password_hash.size() < 4 || s.password_hash[0] != '$' || s.password_hash.find_first_of(":\n\r") != std::string::npos)
+        throw std::invalid_argument("the SFTP password must be given as a crypt(3) hash ($6$...)");
     if (s.folder.empty() || s.folder.find('/') != std::string::npos || s.folder.starts_with("."))
         throw std::invalid_argument("SFTP folder '" + s.folder + "' must be a plain folder name of the data directory");
     if (s.addresses.empty()) throw std::invalid_argument("SFTP download needs at least one listen address");

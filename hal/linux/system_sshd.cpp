@@ -60,7 +60,7 @@ void SystemSshd::start(const SftpServe& serve) {
     fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read, fs::perm_options::replace);
     fs::rename(tmp, file);
     user_ = serve.user;
-    run_or_throw(options_.set_password, serve.user + ":" + sftp::sha512_crypt(serve.password) + "\n", "setting " + serve.user + "'s password");
+    run_or_throw(options_.set_password, serve.user + ":" + serve.password_hash + "\n", "setting " + serve.user + "'s password");
     run_or_throw(options_.reload, "", "reloading sshd");
     urls_ = sftp::urls(serve.addresses, serve.device_port);  // the system sshd's own port: 22 on a unit
 }

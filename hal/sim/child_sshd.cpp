@@ -278,7 +278,7 @@ void ChildSshd::prepare(const SftpServe& serve) {
     fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
 
     static const int version = openssh_version(options_.sshd);
-    const std::string hash = sftp::sha512_crypt(serve.password);
+    const std::string& hash = serve.password_hash;
     const std::string nologin = shell();
     // sftpuser is uid 0 inside the server's namespaces: the log files are the device's (root, 0600),
     // and the session is read-only internal-sftp in a chroot that holds the logs alone.

@@ -47,8 +47,8 @@ def served():
         assert r.status_code == 200 and r.json()["pending_reboot"] == ["sftp.enable"], r.text
         section = admin.get(web.url + "/api/v1/settings/sftp").json()
         assert section["label"] == "SFTP"
-        password = next(s for s in section["settings"] if s["key"] == "sftp.password")
-        assert password["secret"] and password["value"] == "********" and password["applies"] == "service restart"
+        # The password is not a setting: it is kept only as a crypt(3) hash (POST /api/v1/sftp/password).
+        assert [s["key"] for s in section["settings"]] == ["sftp.enable"]
         assert admin.post(web.url + "/api/v1/reboot", json={"target": "module"}).status_code == 202
         rig.advance(5)
         logs = os.path.join(rig.data_dir, "logs")
@@ -149,8 +149,16 @@ def test_a_changed_and_a_reset_password_apply_at_once(served):
         assert sftp_port(admin, web) == port  # the same server address, a new password
         assert sftp_batch(port, USER, DEFAULT, "ls\n", known_hosts=known).returncode != 0
         assert sftp_batch(port, USER, "n3w-Passw0rd", "ls\n", known_hosts=known).returncode == 0
-        with open(os.path.join(rig.data_dir, "settings.json")) as f:  # the data dir is the device's (0600)
-            assert oct(os.stat(f.name).st_mode & 0o777) == "0o600"
+        # Kept only as a SHA-512 crypt(3) hash: the password is in no file of the data dir.
+        with open(os.path.join(rig.data_dir, "sftp-password")) as f:  # the data dir is the device's (0600)
+            assert f.read().startswith("$6$") and oct(os.stat(f.name).st_mode & 0o777) == "0o600"
+        for folder, _, names in os.walk(rig.data_dir):
+            for name in names:
+                try:
+                    with open(os.path.join(folder, name), "rb") as f:
+                        assert b"n3w-Passw0rd" not in f.read(), os.path.join(folder, name)
+                except (PermissionError, FileNotFoundError):
+                    pass
         user = web.login("user")
         assert user.post(url, json={"reset": True}).status_code == 403
     finally:

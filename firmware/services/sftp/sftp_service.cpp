@@ -1,6 +1,10 @@
 #include "services/sftp/sftp_service.hpp"
 
+#include <crypt.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "services/sftp/sftp_settings.hpp"
@@ -13,7 +17,52 @@ constexpr hal::Duration check_every = std::chrono::seconds(10), longest_wait = s
 constexpr const char* no_interface = "no interface is up";
 }
 
+namespace {
+
+// SHA-512 crypt(3) with a salt libcrypt draws from the kernel's random source.
+std::string sha512_crypt(const std::string& password) {
+    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (!::crypt_gensalt_rn("$6$", 0, nullptr, 0, salt, sizeof salt)) throw std::runtime_error(std::string("crypt_gensalt: ") + std::strerror(errno));
+    crypt_data data{};
+    const char* hash = ::crypt_rn(password.c_str(), salt, &data, sizeof data);
+    if (!hash || hash[0] != '$') throw std::runtime_error("crypt(3) could not hash the SFTP password");
+    return hash;
+}
+
+}  // namespace
+
 SftpDownload::SftpDownload(ServiceContext& context) : context_(context) {}
+
+std::string SftpDownload::password_hash() const {
+    const auto saved = context_.hal.storage.read(password_file);
+    if (saved) {
+        std::string hash = saved->substr(0, saved->find('\n'));
+        if (hash.size() > 3 && hash[0] == '$' && hash.find(':') == std::string::npos) return hash;
+    }
+    return sha512_crypt(sftp_settings::default_password);  // never changed, or the file is not a hash: the default
+}
+
+std::vector<std::string> SftpDownload::set_password(const std::string& password, bool reset) {
+    if (!reset && (password.size() < sftp_settings::password_min || password.size() > sftp_settings::password_max))
+        return {"SFTP Password must be text of " + std::to_string(sftp_settings::password_min) + "-" + std::to_string(sftp_settings::password_max) +
+                " characters, got " + std::to_string(password.size()) + " characters"};
+    try {
+        if (reset)
+            context_.hal.storage.remove(password_file);
+        else
+            context_.hal.storage.write_atomic(password_file, sha512_crypt(password) + "\n");
+    } catch (const std::exception& e) {
+        return {std::string("SFTP Password not saved: ") + e.what()};
+    }
+    if (started_) {
+        try {
+            serve(true);
+        } catch (const std::exception& e) {
+            problem_ = e.what();  // saved; the next check starts the server with it
+        }
+    }
+    return {};
+}
 
 SftpDownload::~SftpDownload() { stop(); }
 
@@ -41,11 +90,11 @@ void SftpDownload::stop() {
     context_.hal.sftp.stop();
 }
 
-void SftpDownload::serve() {
+void SftpDownload::serve(bool again) {
     std::vector<std::string> addresses;
     for (const auto& l : context_.hal.network.listen_addresses())
         if (std::find(addresses.begin(), addresses.end(), l.address) == addresses.end()) addresses.push_back(l.address);
-    if (!addresses.empty() && addresses == addresses_ && context_.hal.sftp.status().serving) return;  // another interface's link
+    if (!again && !addresses.empty() && addresses == addresses_ && context_.hal.sftp.status().serving) return;  // another interface's link
     addresses_.clear();
     if (addresses.empty()) {
         context_.hal.sftp.stop();
@@ -56,7 +105,7 @@ void SftpDownload::serve() {
     s.addresses = addresses;
     s.device_port = device_port;
     s.user = sftp_settings::user;
-    s.password = context_.settings.running(sftp_settings::password).get<std::string>();
+    s.password_hash = password_hash();
     s.folder = folder;
     context_.hal.sftp.start(s);
     addresses_ = addresses;
@@ -93,7 +142,7 @@ Health SftpDownload::health() const {
 Reconfigured SftpDownload::reconfigure(const std::vector<std::string>& keys) {
     for (const auto& k : keys)
         if (k == sftp_settings::enable) return Reconfigured::reboot_module;  // web manual 7.5
-    return Reconfigured::restart_service;  // a new password: a new shadow entry, a new server
+    return Reconfigured::live;
 }
 
 }  // namespace fw

@@ -1,8 +1,9 @@
 #pragma once
 // SFTP download of the data logs (web manual 7.5 "SFTP Enable"): when `sftp.enable` is set at the
 // module's boot, the hal's SFTP server serves the data directory's `logs` folder, read-only, to
-// sftpuser with `sftp.password`, on every interface that is up (port 22; the simulator says where
-// it maps it). A new password restarts the server (the host restarts this service); a link going
+// sftpuser with its password, on every interface that is up (port 22; the simulator says where
+// it maps it). The password is kept as a SHA-512 crypt(3) hash in `sftp-password` (absent: the
+// manual's default). A new password restarts the server at once; a link going
 // down or up moves it to the interfaces up then; a server that ended is started again, checked
 // every 10 s and backing off to 5 min while it cannot start. The server itself is the hal's
 // (the simulator's sshd child, a unit's system sshd; docs/sftp.md).
@@ -26,8 +27,14 @@ public:
     Health health() const override;
     Reconfigured reconfigure(const std::vector<std::string>& keys) override;
 
+    static constexpr const char* password_file = "sftp-password";  // the crypt(3) hash, one line
+    // 7.5: a new password (8-64 characters), or the default with `reset`; the errors, never echoing it.
+    // Saved before it is used; a running server restarts with it.
+    std::vector<std::string> set_password(const std::string& password, bool reset);
+
 private:
-    void serve();                  // (re)starts the hal's server on the interfaces up now; throws when it cannot
+    void serve(bool again = false);  // (re)starts the hal's server on the interfaces up now; throws when it cannot
+    std::string password_hash() const;
     void check(hal::Duration wait);  // the next look at the server, `wait` from now
 
     ServiceContext& context_;

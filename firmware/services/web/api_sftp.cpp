@@ -1,6 +1,7 @@
 // SFTP download's password (web manual 7.5: "The user can configure any password or can reset to
-// the default of accuenergy by clicking on the 'Reset SFTP Password'"): one change of
-// `sftp.password` through the module's one validator; the server restarts with it at once.
+// the default of accuenergy by clicking on the 'Reset SFTP Password'"): kept only as a crypt(3)
+// hash by the sftp service; the server restarts with it at once.
+#include "services/sftp/sftp_service.hpp"
 #include "services/sftp/sftp_settings.hpp"
 #include "services/web/web_api.hpp"
 
@@ -15,19 +16,15 @@ void add_sftp_routes(Router& router, WebApi& api) {
                     static const std::string ask = "give {\"password\": \"...\"} or {\"reset\": true}";
                     if (!b.is_object() || b.size() != 1 || !(b.contains("password") || b.contains("reset")))
                         return reply(HttpResponse::error(400, ask));
-                    std::string password = sftp_settings::default_password;
-                    if (b.contains("reset")) {
-                        if (b["reset"] != true) return reply(HttpResponse::error(400, ask));
-                    } else {
-                        // Never echoed: a refused password is described by its length alone.
-                        if (!b["password"].is_string()) return reply(HttpResponse::error(400, "password must be text; " + ask));
-                        password = b["password"].get<std::string>();
-                    }
-                    const bool reset = password == sftp_settings::default_password;
-                    c.module.change_settings({{sftp_settings::password, password}}, [reply, reset](ModuleControl::Errors errors) {
-                        if (!errors.empty()) return reply(HttpResponse::json(400, {{"errors", errors}}));
-                        reply(HttpResponse::json(200, {{"changed", true}, {"default", reset}}));
-                    });
+                    const bool reset = b.contains("reset");
+                    if (reset && b["reset"] != true) return reply(HttpResponse::error(400, ask));
+                    // Never echoed: a refused password is described by its length alone.
+                    if (!reset && !b["password"].is_string()) return reply(HttpResponse::error(400, "password must be text; " + ask));
+                    auto* sftp = dynamic_cast<SftpDownload*>(c.module.running_service("sftp"));
+                    if (!sftp) return reply(HttpResponse::error(503, "the SFTP service is not running (see GET /api/v1/services)"));
+                    const auto errors = sftp->set_password(reset ? std::string() : b["password"].get<std::string>(), reset);
+                    if (!errors.empty()) return reply(HttpResponse::json(400, {{"errors", errors}}));
+                    reply(HttpResponse::json(200, {{"changed", true}, {"default", reset}}));
                 }});
 }
 

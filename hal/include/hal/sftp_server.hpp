@@ -13,7 +13,7 @@ struct SftpServe {
     std::vector<std::string> addresses;  // IPv4 listen addresses (the interfaces that are up)
     std::uint16_t device_port = 22;      // the manual's port; the backend says where it serves (status().urls)
     std::string user;                    // "sftpuser"
-    std::string password;                // in clear: the backend keeps only a crypt(3) hash of it
+    std::string password_hash;           // sftpuser's password as a crypt(3) hash ("$6$..."): never in clear
     std::string folder;                  // a plain folder name of the data directory ("logs")
 };
 

@@ -39,7 +39,7 @@ TEST_CASE("the system sshd gets a Match block for sftpuser and a hashed password
     o.set_password = {"/bin/sh", "-c", "cat >> '" + (f.dir / "chpasswd").string() + "'"};
     o.reload = {"/bin/sh", "-c", "echo reload >> '" + (f.dir / "reloads").string() + "'"};
     SystemSshd sshd(o);
-    sshd.start({{"192.168.1.254"}, 22, "sftpuser", "accuenergy", "logs"});
+    sshd.start({{"192.168.1.254"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"});
     const auto conf = slurp(f.dir / SystemSshd::drop_in);
     CHECK(conf.find("Match User sftpuser\n    ChrootDirectory /var/lib/acurev/logs\n    ForceCommand internal-sftp -R\n") != std::string::npos);
     CHECK(conf.find("PermitTTY no") != std::string::npos);
@@ -61,12 +61,16 @@ TEST_CASE("the system sshd gets a Match block for sftpuser and a hashed password
 
 TEST_CASE("without the system sshd's drop-in folder SFTP download says what it needs") {
     SystemSshd sshd(SystemSshdOptions{});
-    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", "accuenergy", "logs"}), Catch::Contains("--sshd-config-dir"));
+    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"}), Catch::Contains("--sshd-config-dir"));
 }
 
 TEST_CASE("what cannot go into an sshd config is refused before anything is written") {
-    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftp user", "x", "logs"}), Catch::Contains("system user name"));
-    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1\nPermitTTY yes"}, 22, "sftpuser", "x", "logs"}), Catch::Contains("not an IPv4 address"));
-    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", "x", "../etc"}), Catch::Contains("plain folder name"));
-    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", "", "logs"}), Catch::Contains("must not be empty"));
+    const std::string hash = hal::sftp::sha512_crypt("accuenergy");
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftp user", hash, "logs"}), Catch::Contains("system user name"));
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1\nPermitTTY yes"}, 22, "sftpuser", hash, "logs"}), Catch::Contains("not an IPv4 address"));
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", hash, "../etc"}), Catch::Contains("plain folder name"));
+    // Only a crypt(3) hash goes to a server, and nothing that could end its shadow or chpasswd line.
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", "", "logs"}), Catch::Contains("crypt(3) hash"));
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", "accuenergy", "logs"}), Catch::Contains("crypt(3) hash"));
+    CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", hash + ":0:0\nroot::", "logs"}), Catch::Contains("crypt(3) hash"));
 }
