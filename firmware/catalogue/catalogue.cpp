@@ -314,6 +314,51 @@ const char* type_name(DataType t) {
     return "?";
 }
 
+namespace {
+
+// BACnetEngineeringUnits (ASHRAE 135 Clause 21) of the catalogue's units, and a COV increment that
+// ignores noise but follows a load change.
+struct UnitCode {
+    const char* unit;
+    std::uint16_t code;
+    double cov;
+};
+constexpr UnitCode unit_codes[] = {
+    {"V", 5, 1.0},      {"A", 3, 0.1},        {"kW", 48, 0.1},     {"kvar", 12, 0.1},   {"kVA", 9, 0.1},  {"kWh", 19, 0.1},
+    {"kvarh", 243, 0.1}, {"kVAh", 240, 0.1},  {"Hz", 27, 0.01},    {"%", 98, 0.1},      {"deg", 90, 1.0}, {"s", 73, 1.0},
+    {"min", 72, 1.0},    {"ms", 159, 1.0},
+};
+
+}  // namespace
+
+BacnetObject Parameter::bacnet() const {
+    BacnetObject o;
+    o.instance = module_register;
+    o.name = "AcuRev2100-" + key;
+    o.cov_increment = key.rfind("PF", 0) == 0 ? 0.01 : 1.0;  // a power factor has no unit and moves in hundredths
+    for (const auto& u : unit_codes)
+        if (unit == u.unit) {
+            o.units = u.code;
+            o.cov_increment = u.cov;
+        }
+    return o;
+}
+
+std::string Parameter::oid() const { return std::string(parameters_oid) + "." + std::to_string(module_register) + ".0"; }
+
+std::string Catalogue::released_ids() const {
+    std::ostringstream out;
+    out << "# Released protocol identities (docs/register-map.md): once a line is here it never changes or goes.\n"
+        << "# New parameters: `build/bin/acurev-catalogue --ids > firmware/catalogue/released-ids.tsv` (the test names them).\n"
+        << "# id\tkey\tmodule register\tBACnet object\tSNMP OID\n";
+    for (const auto& r : rows_) {
+        if (!r.published()) continue;
+        const auto b = r.bacnet();
+        out << r.id << '\t' << r.key << '\t' << hex(r.module_register) << '\t' << "analog-input," << b.instance << '\t' << r.oid() << '\n';
+    }
+    return out.str();
+}
+
 Catalogue::Catalogue() : rows_(build()) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const auto& r = rows_[i];
@@ -453,7 +498,13 @@ std::string Catalogue::markdown() const {
        << designed_depth() << "\n"
        << "## Parameters\n\nOrigin: published (the vendor's address sheet) or designed (this project's layout, §2 of the\n"
        << "reference register map). Settings list their range or codes, as the board map checks them.\n\n"
-       << "| id | name | unit | type | scale | register | key | groups | origin | allowed |\n|---|---|---|---|---|---|---|---|---|---|\n";
+       << "Protocols (designed): every parameter but the settings is a BACnet Analog Input whose instance is its module\n"
+       << "register, named `AcuRev2100-<key>`, its description the name, with the BACnet engineering-units code and default\n"
+       << "COV increment shown; its SNMP OID is `" << parameters_oid << ".<register>.0` (shown as `.<register>.0`) under the\n"
+       << "vendor's enterprise number; its MQTT key is its WEB2 key. Registers never move once released, so neither do these;\n"
+       << "`firmware/catalogue/released-ids.tsv` locks the released ones.\n\n"
+       << "| id | name | unit | type | scale | register | key | groups | origin | allowed | BACnet | SNMP OID | MQTT key |\n"
+       << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : rows_) {
         std::string groups;
         const char* const gname[] = {"real-time", "energy", "demand", "power quality", "I/O", "settings"};
@@ -473,7 +524,14 @@ std::string Catalogue::markdown() const {
         }
         md << "| " << r.id << " | " << r.name << " | " << r.unit << " | " << type_name(r.type) << " | " << r.scale << " | "
            << hex(r.module_register) << " (" << r.module_register << ") | `" << r.key << "` | " << groups << " | " << origin << " | "
-           << allowed << " |\n";
+           << allowed << " | ";
+        if (r.published()) {
+            const auto b = r.bacnet();
+            md << "AI " << b.instance << ", units " << b.units << ", COV " << b.cov_increment << " | `." << r.module_register << ".0` | `"
+               << r.mqtt_key() << "` |\n";
+        } else {
+            md << " |  |  |\n";
+        }
     }
     return md.str();
 }

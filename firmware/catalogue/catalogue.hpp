@@ -21,6 +21,20 @@ enum Group : unsigned {
     group_settings = 1U << 5,
 };
 
+// How a parameter is published to building and IT protocols (issue "Building and IT protocols"):
+// numbers derived from its Modbus TCP register, which never moves once released, so they never move
+// either; `released-ids.tsv` beside this file locks the released ones and a test checks it.
+inline constexpr const char* enterprise_oid = "1.3.6.1.4.1.39604";        // the vendor's (web2-formats.md §4)
+inline constexpr const char* parameters_oid = "1.3.6.1.4.1.39604.21.1";   // AcuRev 2100 WEB2 (designed): <register>.0
+struct BacnetObject {
+    enum class Type : std::uint16_t { analog_input = 0 };  // BACnetObjectType
+    Type type = Type::analog_input;
+    std::uint32_t instance = 0;   // the module register (0-65535; BACnet allows up to 4194302)
+    std::uint16_t units = 95;     // BACnetEngineeringUnits (95: no-units)
+    double cov_increment = 1.0;   // the default COV increment, in the parameter's unit
+    std::string name;             // "AcuRev2100-<key>" (web2-formats.md §5)
+};
+
 struct Parameter {
     std::string id;    // stable dotted id: "rt.v_ln.a", "rt.ch03.p"
     std::string name;  // the manual's words
@@ -32,6 +46,11 @@ struct Parameter {
     std::string key;               // JSON/CSV key as real WEB2 modules emit it (web2-formats.md §2)
     unsigned groups;
     int registers() const { return type == DataType::uint16 ? 1 : 2; }
+    // Published to BACnet, SNMP and MQTT: every parameter but the board's settings.
+    bool published() const { return (groups & group_settings) == 0; }
+    BacnetObject bacnet() const;
+    std::string oid() const;                            // "1.3.6.1.4.1.39604.21.1.8192.0"
+    const std::string& mqtt_key() const { return key; }  // the WEB2 key (web2-formats.md §3)
 };
 
 class Catalogue {
@@ -42,6 +61,7 @@ public:
     const Parameter* by_key(const std::string& key) const;
     const Parameter* at_module_register(std::uint16_t address) const;
     std::string markdown() const;  // docs/register-map.md
+    std::string released_ids() const;  // firmware/catalogue/released-ids.tsv: id, key, register, BACnet object, OID
 
 private:
     Catalogue();

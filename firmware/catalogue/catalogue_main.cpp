@@ -10,14 +10,20 @@ int main(int argc, char** argv) {
     CLI::App app{"AcuRev 2100 parameter catalogue"};
     bool markdown = false;
     bool settings = false;
+    bool ids = false;
     app.add_flag("--markdown", markdown, "print docs/register-map.md");
     app.add_flag("--settings", settings, "print docs/settings.md (the settings schema)");
+    app.add_flag("--ids", ids, "print firmware/catalogue/released-ids.tsv (BACnet instances and SNMP OIDs)");
     CLI11_PARSE(app, argc, argv);
     if (settings) {
         std::cout << fw::SettingsSchema::instance().markdown();
         return 0;
     }
     const auto& c = fw::Catalogue::instance();
+    if (ids) {
+        std::cout << c.released_ids();
+        return 0;
+    }
     if (markdown) {
         std::cout << c.markdown();
         return 0;

@@ -1,0 +1,84 @@
+// Released protocol identities never move (issue "Building and IT protocols", ARCHITECTURE "released
+// register addresses, OIDs and BACnet instances never move"): every line of
+// firmware/catalogue/released-ids.tsv still names the same parameter, key, register, BACnet object
+// and SNMP OID, and every published parameter is released.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "catalogue/catalogue.hpp"
+
+namespace {
+
+std::vector<std::vector<std::string>> lock_lines() {
+    std::ifstream in(std::string(ACUREV_SOURCE_DIR) + "/firmware/catalogue/released-ids.tsv");
+    REQUIRE(in.good());
+    std::vector<std::vector<std::string>> out;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> cells;
+        std::istringstream s(line);
+        for (std::string cell; std::getline(s, cell, '\t');) cells.push_back(cell);
+        out.push_back(cells);
+    }
+    return out;
+}
+
+std::vector<std::string> cells_of(const fw::Parameter& p) {
+    std::istringstream s(fw::Catalogue::instance().released_ids());
+    for (std::string line; std::getline(s, line);) {
+        if (line.rfind(p.id + "\t", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::istringstream c(line);
+        for (std::string cell; std::getline(c, cell, '\t');) cells.push_back(cell);
+        return cells;
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("catalogue: every released BACnet instance and SNMP OID is where it was released") {
+    const auto& cat = fw::Catalogue::instance();
+    const auto lock = lock_lines();
+    REQUIRE(lock.size() > 1000);
+    std::set<std::string> released;
+    for (const auto& l : lock) {
+        REQUIRE(l.size() == 5);
+        released.insert(l[0]);
+        const auto* p = cat.find(l[0]);
+        INFO("released " << l[0] << " (" << l[1] << "): a released identity never moves or goes");
+        REQUIRE(p != nullptr);
+        CHECK(p->published());
+        CHECK(cells_of(*p) == l);
+    }
+    for (const auto& p : cat.all()) {
+        if (!p.published()) continue;
+        INFO(p.id << " is not released yet: build/bin/acurev-catalogue --ids > firmware/catalogue/released-ids.tsv");
+        CHECK(released.count(p.id) == 1);
+    }
+}
+
+TEST_CASE("catalogue: BACnet instances, object names and OIDs are unique, units known for every unit the meter shows") {
+    std::set<std::uint32_t> instances;
+    std::set<std::string> names, oids;
+    for (const auto& p : fw::Catalogue::instance().all()) {
+        if (!p.published()) continue;
+        const auto b = p.bacnet();
+        CHECK(instances.insert(b.instance).second);
+        CHECK(names.insert(b.name).second);
+        CHECK(oids.insert(p.oid()).second);
+        CHECK(b.name.size() <= 64);
+        CHECK(b.cov_increment > 0);
+        INFO(p.id << " unit '" << p.unit << "'");
+        if (p.unit == "V" || p.unit == "A" || p.unit == "kW" || p.unit == "kWh" || p.unit == "Hz" || p.unit == "%") CHECK(b.units != 95);
+    }
+    const auto* va = fw::Catalogue::instance().by_key("Va_V");
+    REQUIRE(va);
+    CHECK(va->bacnet().units == 5);  // volts
+    CHECK(va->bacnet().name == "AcuRev2100-Va_V");
+    CHECK(va->oid() == "1.3.6.1.4.1.39604.21.1." + std::to_string(va->module_register) + ".0");
+    CHECK(va->mqtt_key() == "Va_V");
+}
