@@ -4,6 +4,8 @@
 #include "services/datalog/datalog_settings.hpp"
 #include "services/modbus_tcp/modbus_gateway.hpp"
 #include "services/post/post_service.hpp"
+#include "services/mqtt/mqtt_service.hpp"
+#include "services/mqtt/mqtt_settings.hpp"
 #include "services/post/post_settings.hpp"
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
@@ -23,6 +25,7 @@ const std::vector<ServiceDescriptor>& service_registry() {
         {"datalog", "Data log", [](ServiceContext& c) { return std::make_unique<DatalogService>(c); }, datalog_settings::specs(),
          datalog_settings::rules()},
         {"post", "Post channels", [](ServiceContext& c) { return std::make_unique<PostService>(c); }, post_settings::specs(), post_settings::rules()},
+        {"mqtt", "MQTT", [](ServiceContext& c) { return std::make_unique<MqttService>(c); }, mqtt_settings::specs(), mqtt_settings::rules()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };

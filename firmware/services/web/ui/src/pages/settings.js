@@ -88,6 +88,7 @@ export const SETTINGS_TABS = [
     visible: postFieldVisible, sectionActions: postActions },
   { route: 'acucloud', label: 'AcuCloud', sections: ['acucloud'],                // web manual 7.7
     sectionActions: (section, say) => h('div', { class: 'actions' }, testButton(0, 'TEST AcuCloud', say)) },
+  { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters' },  // web manual 7.10
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
