@@ -221,3 +221,23 @@ test('the Data Log page lists a logger\'s files, downloads one and deletes a sel
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the MQTT tab generates a client id, saves it and Test MQTT says why it cannot publish', async () => {
+  const page = await newPage(browser);
+  await login(page, sim.url, 'admin', 'admin');
+  await page.goto(`${sim.url}/#/settings/mqtt`);
+  await page.waitForSelector(input('mqtt.client_id'));
+  await page.click('[data-testid=mqtt-generate-client-id]');
+  const id = await page.inputValue(input('mqtt.client_id'));
+  assert.match(id, /^[A-Za-z0-9]{23}$/);
+  await page.click('[data-testid=settings-save]');
+  await eventually(async () => /Saved/.test(await page.textContent('[data-testid=settings-message]')), { what: 'the client id saved' });
+  assert.equal(await settingValue('mqtt.client_id'), id);
+  await page.click('[data-testid=mqtt-test]');
+  const message = page.locator('[data-testid=settings-message]');
+  await eventually(async () => /Test MQTT/.test(await message.textContent()), { what: 'Test MQTT answers' });
+  assert.match(await message.textContent(), /Test MQTT: failed - MQTT is disabled/);
+  assert.ok((await page.locator(`${field('mqtt.parameters')} input[type=checkbox]:checked`).count()) >= 5, 'the default selection is ticked');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

@@ -38,13 +38,17 @@ def test_the_selected_parameters_arrive_every_interval_with_the_values_modbus_se
         try:
             rig.advance(4)
             assert "(connected)" in mqtt_state(web, rig)["detail"]
+            w = web.__class__(rig, tempfile.mkdtemp())
+            r = w.login("admin").post(w.url + "/api/v1/mqtt/test").json()  # Test MQTT: one message now
+            assert r["ok"] and "published 1 message(s) to acurev2100/EHM26110001-W" in r["detail"], r
+            assert len(sub.wait_for(1)) == 1
             rig.advance(31)
             lines = sub.wait_for(3)
             readings = rig.readings()
         finally:
             rig.close()
             sub.close()
-        assert len(lines) >= 3, (lines, broker.output()[-2000:])
+        assert len(lines) >= 4, (lines, broker.output()[-2000:])
         stamps = []
         for line in lines:
             topic, payload = line.split(" ", 1)
@@ -57,7 +61,8 @@ def test_the_selected_parameters_arrive_every_interval_with_the_values_modbus_se
             for r in doc["device"]["readings"]:
                 assert r["unit"] == readings[r["param"]]["unit"]
                 assert len(r["value"].split(".")[1]) == 3  # strings with 3 decimals, as the family sends
-        assert all(t % 10 == 0 for t in stamps) and stamps == sorted(stamps) and len(set(stamps)) == len(stamps), stamps
+        every = stamps[1:]  # the first is Test MQTT's, published at once
+        assert all(t % 10 == 0 for t in every) and every == sorted(every) and len(set(every)) == len(every), stamps
         last = json.loads(lines[-1].split(" ", 1)[1])["device"]["readings"]
         for r in last:
             if r["param"] != "EP_IMP_kWh":  # energy rises between the last message and the end of the run
@@ -93,6 +98,9 @@ def test_a_broker_that_is_down_then_up_is_reconnected_to(web):
         rig.advance(5)
         state = mqtt_state(web, rig)
         assert "disconnected: " in state["detail"] and "refused" in state["detail"].lower(), state
+        w = web.__class__(rig, tempfile.mkdtemp())
+        r = w.login("admin").post(w.url + "/api/v1/mqtt/test").json()
+        assert not r["ok"] and "disconnected: " in r["detail"], r
         broker.start()
         sub = Subscriber(broker, "acurev2100/#")
         rig.advance(90)  # the back-off is at most 60 s
@@ -102,3 +110,55 @@ def test_a_broker_that_is_down_then_up_is_reconnected_to(web):
     finally:
         rig.close()
         broker.close()
+
+
+def test_qos1_messages_wait_while_the_broker_is_away_and_arrive_in_order(web):
+    broker = Broker()
+    broker.stop()
+    rig = mqtt_rig(broker.port, **{"mqtt.qos": 1})
+    try:
+        rig.advance(35)  # three intervals with the broker away
+        assert "3 waiting for the broker" in mqtt_state(web, rig)["detail"]
+        broker.start()
+        sub = Subscriber(broker, "acurev2100/#")
+        rig.advance(90)
+        lines = sub.wait_for(10)
+        sub.close()
+        stamps = [json.loads(line.split(" ", 1)[1])["timestamp"] for line in lines]
+        assert len(stamps) >= 10 and stamps == list(range(stamps[0], stamps[0] + 10 * len(stamps), 10)), stamps
+        assert stamps[0] <= rig.clock_utc() - 115  # the first waited since before the broker came back
+    finally:
+        rig.close()
+        broker.close()
+
+
+def test_the_last_will_is_published_when_the_simulator_is_killed():
+    import signal
+    import subprocess
+    import time
+    with Broker() as broker:
+        sub = Subscriber(broker, "acurev2100/+/status")
+        data = tempfile.mkdtemp()
+        sim = subprocess.Popen([os.path.join(os.environ["ACUREV_BIN"], "acurev-sim"), "run", "--data-dir", data, "--modbus-port", "5795",
+                                "--set", "network.https_port=6795", "--set", "mqtt.enable=true", "--set", f"mqtt.broker_port={broker.port}",
+                                "--set", "mqtt.will_enable=true"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            table = []
+            for line in sim.stdout:
+                table.append(line)
+                if line.strip().startswith("seed"):
+                    break
+            mqtt = [t for t in table if t.strip().startswith("mqtt")]
+            assert mqtt and f"tcp://127.0.0.1:{broker.port}" in mqtt[0], table
+            deadline = time.monotonic() + 10
+            while "acurev2100-EHM26110001-W" not in broker.output() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert sub.lines() == []  # nothing yet: the module is there
+            sim.send_signal(signal.SIGKILL)
+            sim.wait(10)
+            lines = sub.wait_for(1)
+            assert lines == ['acurev2100/EHM26110001-W/status {"serial": "EHM26110001-W", "online": false}'], (lines, broker.output()[-1500:])
+        finally:
+            if sim.poll() is None:
+                sim.kill()
+            sub.close()

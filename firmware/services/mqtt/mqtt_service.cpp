@@ -57,6 +57,13 @@ void MqttService::start() {
     if (!user.empty()) mosquitto_username_pw_set(client_, user.c_str(), s.running(ms::password).get<std::string>().c_str());
     broker_ = "tcp://" + s.running(ms::broker_address).get<std::string>() + ":" + std::to_string(s.running(ms::broker_port).get<int>());
     topic_ = replace_serial(s.running(ms::topic).get<std::string>(), id.module_serial);
+    if (s.running(ms::will_enable).get<bool>()) {
+        const auto will_topic = replace_serial(s.running(ms::will_topic).get<std::string>(), id.module_serial);
+        const auto payload = replace_serial(s.running(ms::will_payload).get<std::string>(), id.module_serial);
+        const int rc = mosquitto_will_set(client_, will_topic.c_str(), static_cast<int>(payload.size()), payload.data(), s.running(ms::will_qos).get<int>(),
+                                          s.running(ms::will_retained).get<bool>());
+        if (rc != MOSQ_ERR_SUCCESS) throw std::runtime_error("MQTT Last Will: " + error_text(rc));
+    }
     qos_ = s.running(ms::qos).get<int>();
     retained_ = s.running(ms::retained).get<bool>();
     params_.clear();
@@ -197,6 +204,11 @@ void MqttService::on_connect(mosquitto*, void* self, int rc) {
     me->connected_ = true;
     me->backoff_ = std::chrono::seconds(1);
     me->reason_.clear();
+    while (!me->waiting_.empty()) {  // what waited while the broker was away, in order
+        me->send(me->waiting_.front());
+        me->waiting_.pop_front();
+    }
+    me->arm_write();
 }
 
 void MqttService::on_disconnect(mosquitto*, void* self, int rc) {
@@ -205,11 +217,15 @@ void MqttService::on_disconnect(mosquitto*, void* self, int rc) {
     if (rc != 0 && me->reason_.empty()) me->reason_ = "the connection ended (" + error_text(rc) + ")";
 }
 
+void MqttService::send(const std::string& message) {
+    const int rc = mosquitto_publish(client_, nullptr, topic_.c_str(), static_cast<int>(message.size()), message.data(), qos_, retained_);
+    if (rc == MOSQ_ERR_SUCCESS)
+        ++published_;
+    else
+        ++not_sent_;
+}
+
 void MqttService::publish() {
-    if (!connected_) {
-        ++not_sent_;  // designed: an interval while the broker is away is not sent later (docs/mqtt.md)
-        return;
-    }
     const hal::Time now = context_.hal.scheduler.now();
     std::vector<mqtt_payload::Reading> readings;
     for (const auto* p : params_) {
@@ -219,20 +235,37 @@ void MqttService::publish() {
     const auto id = context_.hal.system.identity();
     const mqtt_payload::Source source{std::chrono::duration_cast<std::chrono::seconds>(context_.hal.clock.utc()).count(), id.module_serial,
                                       id.meter_serial, context_.settings.running(ms::facility_id).get<std::string>()};
-    for (const auto& m : mqtt_payload::messages(source, readings)) {
-        const int rc = mosquitto_publish(client_, nullptr, topic_.c_str(), static_cast<int>(m.size()), m.data(), qos_, retained_);
-        if (rc == MOSQ_ERR_SUCCESS)
-            ++published_;
-        else
-            ++not_sent_;
+    for (auto& m : mqtt_payload::messages(source, readings)) {
+        if (connected_) {
+            send(m);
+        } else if (qos_ > 0) {
+            // While the broker is away, QoS 1 and 2 messages wait in memory, the oldest going past the bound.
+            waiting_.push_back(std::move(m));
+            if (waiting_.size() > waiting_limit) {
+                waiting_.pop_front();
+                ++not_sent_;
+            }
+        } else {
+            ++not_sent_;  // QoS 0: at most once; an interval while the broker is away is not sent later
+        }
     }
     arm_write();
+}
+
+std::pair<bool, std::string> MqttService::test() {
+    if (!enabled_) return {false, "MQTT is disabled (mqtt.enable)"};
+    if (!connected_) return {false, broker_ + ": disconnected: " + reason_};
+    const auto before = published_;
+    publish();
+    if (published_ == before) return {false, broker_ + ": connected, but the message could not be queued"};
+    return {true, broker_ + ": connected; published " + std::to_string(published_ - before) + " message(s) to " + topic_};
 }
 
 Health MqttService::health() const {
     if (!enabled_) return {true, "disabled"};
     std::string d = broker_ + (connected_ ? " (connected)" : " (disconnected: " + reason_ + ")");
     d += "; " + std::to_string(published_) + " messages published to " + topic_;
+    if (!waiting_.empty()) d += ", " + std::to_string(waiting_.size()) + " waiting for the broker";
     if (not_sent_) d += ", " + std::to_string(not_sent_) + " not sent";
     return {true, d};
 }

@@ -6,6 +6,7 @@
 // of device time it publishes the selected parameters (mqtt_payload.hpp) to `mqtt.topic`; while the
 // broker is away it reconnects with back-off (1 s doubling to 60 s) and says why in its health.
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ public:
     bool connected() const { return connected_; }
     std::uint64_t published() const { return published_; }
     std::string topic() const { return topic_; }
+    // 7.10 "Test MQTT": connected, a message of the selected parameters published now; or the reason.
+    std::pair<bool, std::string> test();
 
 private:
     void connect();
@@ -42,6 +45,7 @@ private:
     void arm_write();
     void tick();
     void publish();
+    void send(const std::string& message);
     void schedule_publish();
     static void on_connect(mosquitto*, void* self, int rc);
     static void on_disconnect(mosquitto*, void* self, int rc);
@@ -58,6 +62,8 @@ private:
     std::int64_t interval_s_ = 60;
     bool retained_ = false;
     std::uint64_t published_ = 0, not_sent_ = 0;
+    static constexpr std::size_t waiting_limit = 1000;  // messages kept while the broker is away (QoS 1 and 2)
+    std::deque<std::string> waiting_;
     hal::Duration backoff_ = std::chrono::seconds(1);
     std::optional<hal::TimerId> tick_timer_, publish_timer_, reconnect_timer_;
     std::shared_ptr<bool> alive_;

@@ -64,12 +64,28 @@ std::vector<SettingSpec> specs() {
     params.min = 0;
     params.max = static_cast<double>(params.items.size());
     out.push_back(params);
+    out.push_back(make(will_enable, "Last Will Enable", SettingType::boolean, false,
+                       "Last Will and Testament: the broker publishes it when the module goes away without a goodbye"));
+    out.push_back(text(will_topic, "Last Will Topic", "acurev2100/{serial}/status", 1, 128, "Last Will and Testament topic; {serial} is the module's"));
+    auto wq = make(will_qos, "Last Will QoS", SettingType::choice, 1, "Last Will and Testament: Qos 0, 1 or 2");
+    wq.choices = {{0, "Qos 0"}, {1, "Qos 1"}, {2, "Qos 2"}};
+    out.push_back(wq);
+    out.push_back(make(will_retained, "Last Will Retained", SettingType::boolean, true, "Last Will and Testament: Yes keeps it for new subscribers"));
+    out.push_back(text(will_payload, "Last Will Payload", "{\"serial\": \"{serial}\", \"online\": false}", 0, 256,
+                       "Last Will and Testament payload (designed default; {serial} is the module's)"));
     return out;
 }
 
 std::vector<SettingsRule> rules() {
     return {{{enable, parameters}, [](const SettingValue& v) -> std::optional<std::string> {
                  if (v(enable).get<bool>() && v(parameters).empty()) return "MQTT needs at least one parameter selected to publish";
+                 return std::nullopt;
+             }},
+            {{topic, will_topic}, [](const SettingValue& v) -> std::optional<std::string> {
+                 // A topic to publish to holds no wildcard (MQTT 3.1.1, 4.7.1).
+                 for (const char* k : {topic, will_topic})
+                     if (v(k).get<std::string>().find_first_of("#+") != std::string::npos)
+                         return std::string(k == topic ? "Topic" : "Last Will Topic") + " must not hold the wildcards # or +";
                  return std::nullopt;
              }}};
 }

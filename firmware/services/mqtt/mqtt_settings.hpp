@@ -22,6 +22,11 @@ inline constexpr const char* qos = "mqtt.qos";
 inline constexpr const char* retained = "mqtt.retained";
 inline constexpr const char* interval = "mqtt.interval";
 inline constexpr const char* parameters = "mqtt.parameters";
+inline constexpr const char* will_enable = "mqtt.will_enable";
+inline constexpr const char* will_topic = "mqtt.will_topic";
+inline constexpr const char* will_qos = "mqtt.will_qos";
+inline constexpr const char* will_retained = "mqtt.will_retained";
+inline constexpr const char* will_payload = "mqtt.will_payload";
 
 std::vector<SettingSpec> specs();
 std::vector<SettingsRule> rules();

@@ -33,6 +33,7 @@ WebService::WebService(ServiceContext& context)
     add_trend_management_routes(router_, api_);
     add_datalog_routes(router_, api_);
     add_sftp_routes(router_, api_);
+    add_mqtt_routes(router_, api_);
 }
 
 WebService::~WebService() {

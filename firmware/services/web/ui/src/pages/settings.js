@@ -52,6 +52,26 @@ function postActions(section, say) {
   }, 'Clear Post Channel Logs'))];
 }
 
+// MQTT (7.10): "Generate Client ID" (23 random letters and digits, saved with the form) and "Test MQTT".
+function mqttActions(section, say) {
+  const generate = h('button', {
+    type: 'button', 'data-testid': 'mqtt-generate-client-id',
+    onclick: () => {
+      const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+      const bytes = crypto.getRandomValues(new Uint8Array(23));
+      const input = document.querySelector('[data-input="mqtt.client_id"]');
+      input.value = Array.from(bytes, (b) => letters[b % letters.length]).join('');
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+  }, 'Generate Client ID');
+  const test = h('button', {
+    type: 'button', 'data-testid': 'mqtt-test',
+    onclick: () => post('mqtt/test').then((r) => say(`Test MQTT: ${r.ok ? 'success' : 'failed'} - ${r.detail}`),
+      (error) => say(`Test MQTT failed: ${error.message}`)),
+  }, 'Test MQTT');
+  return h('div', { class: 'actions' }, generate, test);
+}
+
 // The private CA HTTPS post servers are checked against (PUT /api/v1/post/ca), instead of the system's.
 function caUpload(say) {
   const shown = h('span', { 'data-testid': 'post-ca-subjects' }, '...');
@@ -88,7 +108,7 @@ export const SETTINGS_TABS = [
     visible: postFieldVisible, sectionActions: postActions },
   { route: 'acucloud', label: 'AcuCloud', sections: ['acucloud'],                // web manual 7.7
     sectionActions: (section, say) => h('div', { class: 'actions' }, testButton(0, 'TEST AcuCloud', say)) },
-  { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters' },  // web manual 7.10
+  { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters', sectionActions: mqttActions },  // 7.10
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
