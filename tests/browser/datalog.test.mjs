@@ -238,6 +238,12 @@ test('the MQTT tab generates a client id, saves it and Test MQTT says why it can
   await eventually(async () => /Test MQTT/.test(await message.textContent()), { what: 'Test MQTT answers' });
   assert.match(await message.textContent(), /Test MQTT: failed - MQTT is disabled/);
   assert.ok((await page.locator(`${field('mqtt.parameters')} input[type=checkbox]:checked`).count()) >= 5, 'the default selection is ticked');
+  // SSL/TLS files: what is not a key is refused, and said so.
+  assert.equal(await page.textContent('[data-testid=mqtt-key-subjects]'), 'none');
+  await page.setInputFiles('[data-testid=mqtt-key-file]', { name: 'module.key', mimeType: 'application/x-pem-file', buffer: Buffer.from('not a key') });
+  await page.click('[data-testid=mqtt-key-upload]');
+  await eventually(async () => /Not saved/.test(await message.textContent()), { what: 'the key refused' });
+  assert.match(await message.textContent(), /Not saved: MQTT key file: no PEM private key/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

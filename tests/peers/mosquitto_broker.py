@@ -17,7 +17,8 @@ class Broker:
                 return tool + " not found: apt-get install -y mosquitto mosquitto-clients"
         return None
 
-    def __init__(self, users=None, port=None):
+    def __init__(self, users=None, port=None, tls=None, require_certificate=False):
+        """tls=(ca, cert, key): a second listener, `self.tls_port`, with TLS (the plain one stays for subscribers)."""
         self.dir = tempfile.mkdtemp(prefix="acurev-mosquitto-")
         if port is None:
             with socket.socket() as s:
@@ -33,6 +34,13 @@ class Broker:
             lines += ["allow_anonymous false", f"password_file {pw}"]
         else:
             lines += ["allow_anonymous true"]
+        if tls:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.tls_port = s.getsockname()[1]
+            lines += [f"listener {self.tls_port} 127.0.0.1", "allow_anonymous true", f"cafile {tls[0]}", f"certfile {tls[1]}", f"keyfile {tls[2]}"]
+            if require_certificate:
+                lines += ["require_certificate true"]
         self.conf = os.path.join(self.dir, "mosquitto.conf")
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")

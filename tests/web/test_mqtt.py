@@ -162,3 +162,44 @@ def test_the_last_will_is_published_when_the_simulator_is_killed():
             if sim.poll() is None:
                 sim.kill()
             sub.close()
+
+
+def test_ssl_tls_checks_the_broker_against_the_uploaded_ca_and_authenticates_with_the_uploaded_pair(web, tmp_path):
+    from test_ca import make_test_ca
+    files = make_test_ca(str(tmp_path))
+    read = lambda name: open(files[name]).read()  # noqa: E731
+    with Broker(tls=(files["ca.pem"], files["server.pem"], files["server.key"]), require_certificate=True) as broker:
+        sub = Subscriber(broker, "acurev2100/#")  # on the plain listener
+        rig = mqtt_rig(broker.tls_port, **{"mqtt.tls_enable": True})
+        try:
+            rig.advance(4)
+            state = mqtt_state(web, rig)
+            assert f"ssl://127.0.0.1:{broker.tls_port} (disconnected: " in state["detail"], state  # not a system CA's
+            w = web.__class__(rig, tempfile.mkdtemp())
+            admin = w.login("admin")
+            url = w.url + "/api/v1/mqtt/tls/"
+            # Refused whole, nothing saved: not PEM, truncated, a key that is not the certificate's, an unknown file.
+            for which, body, words in [("ca", {"pem": "hello"}, "no PEM certificate"), ("ca", {"pem": read("ca.pem")[:200]}, "not a whole X.509"),
+                                       ("key", {"pem": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}, "not a whole PEM key"),
+                                       ("cert", {"pem": 7}, "give {"), ("ca", [read("ca.pem")], "give {")]:
+                r = admin.put(url + which, json=body)
+                assert r.status_code == 400 and words in r.json()["error"], (which, words, r.text)
+            assert admin.put(url + "secret", json={"pem": read("ca.pem")}).status_code == 404
+            assert admin.get(w.url + "/api/v1/mqtt/tls").json() == {"ca": {"present": False}, "cert": {"present": False}, "key": {"present": False}}
+            r = admin.put(url + "ca", json={"pem": read("ca.pem")})
+            assert r.status_code == 200 and r.json()["certificates"] == ["/CN=AcuRev test CA"], r.text
+            rig.advance(4)
+            assert "(disconnected: " in mqtt_state(web, rig)["detail"]  # the broker wants a client certificate
+            assert admin.put(url + "cert", json={"pem": read("client.pem")}).status_code == 200
+            r = admin.put(url + "key", json={"pem": read("server.key")})  # not the client certificate's key
+            assert r.status_code == 400 and "does not belong to the certificate" in r.json()["error"], r.text
+            assert admin.put(url + "key", json={"pem": read("client.key")}).status_code == 200
+            rig.advance(15)
+            state = mqtt_state(web, rig)
+            assert f"ssl://127.0.0.1:{broker.tls_port} (connected)" in state["detail"], (state, broker.output()[-1500:])
+            assert len(sub.wait_for(1)) >= 1
+            key_path = os.path.join(rig.data_dir, "mqtt-key.pem")
+            assert oct(os.stat(key_path).st_mode & 0o777) == "0o600"
+        finally:
+            rig.close()
+            sub.close()

@@ -13,6 +13,7 @@ import acurev_sim
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
 from http_receiver import Receiver  # noqa: E402
+from test_ca import make_test_ca  # noqa: E402
 
 
 def rig_posting_to(channel_settings, logger_extra=None):
@@ -208,23 +209,6 @@ def test_the_cache_limit_drops_the_oldest_files_and_the_event_log_says_so(web):
         assert sum(os.path.getsize(os.path.join(rig.data_dir, "post1", n)) for n in queue) == channel["queued_bytes"]
     finally:
         rig.close()
-
-
-def make_test_ca(folder):
-    """A private CA and a server certificate for 127.0.0.1 signed by it, made with the openssl CLI now."""
-    import subprocess
-
-    def run(*args):
-        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
-    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", "/CN=AcuRev test CA")
-    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=127.0.0.1")
-    with open(os.path.join(folder, "san.ext"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1\n")
-    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
-        "-extfile", "san.ext")
-    return {name: os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")}
 
 
 def test_https_posts_are_checked_against_an_uploaded_ca(web, tmp_path):

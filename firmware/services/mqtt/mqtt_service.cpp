@@ -55,7 +55,17 @@ void MqttService::start() {
     mosquitto_disconnect_callback_set(client_, &MqttService::on_disconnect);
     const auto user = s.running(ms::username).get<std::string>();
     if (!user.empty()) mosquitto_username_pw_set(client_, user.c_str(), s.running(ms::password).get<std::string>().c_str());
-    broker_ = "tcp://" + s.running(ms::broker_address).get<std::string>() + ":" + std::to_string(s.running(ms::broker_port).get<int>());
+    const bool tls = s.running(ms::tls_enable).get<bool>();
+    if (tls) {
+        const auto dir = context_.hal.storage.data_dir();
+        auto path = [&](const char* name) { return context_.hal.storage.size(name) ? (dir / name).string() : std::string(); };
+        const auto ca = path(ca_file), cert = path(cert_file), key = path(key_file);
+        if (cert.empty() != key.empty()) throw std::runtime_error("MQTT SSL/TLS: a Cert File needs its Key File (and a Key File its Cert File)");
+        const int rc = mosquitto_tls_set(client_, ca.empty() ? nullptr : ca.c_str(), ca.empty() ? "/etc/ssl/certs" : nullptr,
+                                         cert.empty() ? nullptr : cert.c_str(), key.empty() ? nullptr : key.c_str(), nullptr);
+        if (rc != MOSQ_ERR_SUCCESS) throw std::runtime_error("MQTT SSL/TLS: " + error_text(rc));
+    }
+    broker_ = std::string(tls ? "ssl://" : "tcp://") + s.running(ms::broker_address).get<std::string>() + ":" + std::to_string(s.running(ms::broker_port).get<int>());
     topic_ = replace_serial(s.running(ms::topic).get<std::string>(), id.module_serial);
     if (s.running(ms::will_enable).get<bool>()) {
         const auto will_topic = replace_serial(s.running(ms::will_topic).get<std::string>(), id.module_serial);
@@ -87,6 +97,16 @@ void MqttService::schedule_publish() {
         publish();
         schedule_publish();
     });
+}
+
+void MqttService::restart() {
+    stop();
+    try {
+        start();
+    } catch (const std::exception& e) {
+        reason_ = e.what();
+        connected_ = false;
+    }
 }
 
 void MqttService::stop() {

@@ -36,6 +36,13 @@ public:
     std::string topic() const { return topic_; }
     // 7.10 "Test MQTT": connected, a message of the selected parameters published now; or the reason.
     std::pair<bool, std::string> test();
+    // The SSL/TLS tab's files in the data dir (7.10.3): the CA the broker is checked against, and the
+    // module's own certificate and key.
+    static constexpr const char* ca_file = "mqtt-ca.pem";
+    static constexpr const char* cert_file = "mqtt-cert.pem";
+    static constexpr const char* key_file = "mqtt-key.pem";
+    // Starts again with what is saved now (a new TLS file); a failure is kept as the reason.
+    void restart();
 
 private:
     void connect();

@@ -64,6 +64,9 @@ std::vector<SettingSpec> specs() {
     params.min = 0;
     params.max = static_cast<double>(params.items.size());
     out.push_back(params);
+    out.push_back(make(tls_enable, "Enable SSL", SettingType::boolean, false,
+                       "SSL/TLS: the broker's certificate checked against the uploaded CA File (else the system's CAs); the Cert and Key "
+                       "Files, when uploaded, authenticate the module (POST /api/v1/mqtt/tls/{ca,cert,key})"));
     out.push_back(make(will_enable, "Last Will Enable", SettingType::boolean, false,
                        "Last Will and Testament: the broker publishes it when the module goes away without a goodbye"));
     out.push_back(text(will_topic, "Last Will Topic", "acurev2100/{serial}/status", 1, 128, "Last Will and Testament topic; {serial} is the module's"));

@@ -22,6 +22,7 @@ inline constexpr const char* qos = "mqtt.qos";
 inline constexpr const char* retained = "mqtt.retained";
 inline constexpr const char* interval = "mqtt.interval";
 inline constexpr const char* parameters = "mqtt.parameters";
+inline constexpr const char* tls_enable = "mqtt.tls_enable";
 inline constexpr const char* will_enable = "mqtt.will_enable";
 inline constexpr const char* will_topic = "mqtt.will_topic";
 inline constexpr const char* will_qos = "mqtt.will_qos";

@@ -1,15 +1,11 @@
 // The Data Log page's API (web manual 6.4.2): the local log files per logger with their update
 // time and size, their download, the deletion of a selection; and the parameters a logger may log
 // (7.5), by group, for the settings page's lists.
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include "catalogue/catalogue.hpp"
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
 #include "services/post/post_service.hpp"
+#include "services/web/pem_check.hpp"
 #include "services/web/web_api.hpp"
 
 namespace fw {
@@ -24,29 +20,6 @@ HttpResponse not_running() { return HttpResponse::error(503, "the data log servi
 
 constexpr const char* ca_file = "post-ca.pem";  // read by the post service at each HTTPS/FTPS transfer
 constexpr std::size_t ca_max_certificates = 100;
-
-// The subjects of the PEM certificates in `pem`, or the reason it is not a CA bundle: every
-// "-----BEGIN CERTIFICATE-----" block must be a whole X.509 certificate, and there is at least one.
-std::pair<std::vector<std::string>, std::string> ca_subjects(const std::string& pem) {
-    static const std::string begin = "-----BEGIN CERTIFICATE-----";
-    std::size_t blocks = 0;
-    for (auto at = pem.find(begin); at != std::string::npos; at = pem.find(begin, at + begin.size())) ++blocks;
-    if (blocks == 0) return {{}, "no PEM certificate (-----BEGIN CERTIFICATE-----) in it"};
-    if (blocks > ca_max_certificates) return {{}, "at most " + std::to_string(ca_max_certificates) + " certificates, got " + std::to_string(blocks)};
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-    std::vector<std::string> subjects;
-    while (subjects.size() < blocks) {
-        std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
-        if (!cert) {
-            ERR_clear_error();
-            return {{}, "certificate " + std::to_string(subjects.size() + 1) + " of " + std::to_string(blocks) + " is not a whole X.509 certificate"};
-        }
-        char name[256];
-        X509_NAME_oneline(X509_get_subject_name(cert.get()), name, sizeof name);
-        subjects.emplace_back(name);
-    }
-    return {subjects, ""};
-}
 
 json group_names(const Parameter& p) {
     json g = json::array();
@@ -133,7 +106,7 @@ void add_datalog_routes(Router& router, WebApi& api) {
                     const auto pem = c.hal.storage.read(ca_file);
                     json subjects = json::array();
                     if (pem)
-                        for (const auto& s : ca_subjects(*pem).first) subjects.push_back(s);
+                        for (const auto& s : pem::certificate_subjects(*pem, ca_max_certificates).first) subjects.push_back(s);
                     reply(HttpResponse::json(200, {{"present", pem.has_value()}, {"certificates", subjects}}));
                 }});
     router.add({"PUT", "/api/v1/post/ca", "/api/v1/post/ca", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
@@ -141,7 +114,7 @@ void add_datalog_routes(Router& router, WebApi& api) {
                     if (!b.is_object() || !b.contains("pem") || !b["pem"].is_string() || b.size() != 1)
                         return reply(HttpResponse::error(400, "give {\"pem\": \"-----BEGIN CERTIFICATE-----...\"}"));
                     const auto pem = b["pem"].get<std::string>();
-                    const auto [subjects, why] = ca_subjects(pem);
+                    const auto [subjects, why] = pem::certificate_subjects(pem, ca_max_certificates);
                     if (!why.empty()) return reply(HttpResponse::error(400, "Post CA certificates: " + why));
                     try {
                         c.hal.storage.write_atomic(ca_file, pem);

@@ -69,34 +69,42 @@ function mqttActions(section, say) {
     onclick: () => post('mqtt/test').then((r) => say(`Test MQTT: ${r.ok ? 'success' : 'failed'} - ${r.detail}`),
       (error) => say(`Test MQTT failed: ${error.message}`)),
   }, 'Test MQTT');
-  return h('div', { class: 'actions' }, generate, test);
+  return [mqttFiles(say), h('div', { class: 'actions' }, generate, test)];
 }
 
-// The private CA HTTPS post servers are checked against (PUT /api/v1/post/ca), instead of the system's.
-function caUpload(say) {
-  const shown = h('span', { 'data-testid': 'post-ca-subjects' }, '...');
-  const file = h('input', { type: 'file', accept: '.pem,.crt,.cer', 'data-testid': 'post-ca-file' });
-  const show = () => get('post/ca').then((r) => {
-    shown.textContent = r.present ? r.certificates.join('; ') : 'none (the system\'s CAs only)';
-  }, (error) => { shown.textContent = error.message; });
+// A PEM file of the module's (PUT/DELETE /api/v1/<path>): what is there now, a file input, Upload and
+// Remove. describe(reply) says what GET /api/v1/<state> holds for it.
+function pemUpload({ label, path, state, describe, testid }, say) {
+  const shown = h('span', { 'data-testid': `${testid}-subjects` }, '...');
+  const file = h('input', { type: 'file', accept: '.pem,.crt,.cer,.key', 'data-testid': `${testid}-file` });
+  const show = () => get(state).then((r) => { shown.textContent = describe(r); }, (error) => { shown.textContent = error.message; });
   const upload = h('button', {
-    type: 'button', 'data-testid': 'post-ca-upload',
+    type: 'button', 'data-testid': `${testid}-upload`,
     onclick: async () => {
-      if (!file.files.length) { say('Choose a PEM file of CA certificates first.'); return; }
+      if (!file.files.length) { say(`Choose a PEM file for ${label} first.`); return; }
       const pem = await file.files[0].text();
-      put('post/ca', { pem }).then((r) => { say(`CA certificates saved: ${r.certificates.join('; ')}.`); show(); },
-        (error) => say(`Not saved: ${error.message}`));
+      put(path, { pem }).then(() => { say(`${label} saved.`); show(); }, (error) => say(`Not saved: ${error.message}`));
     },
   }, 'Upload');
   const remove = h('button', {
-    type: 'button', 'data-testid': 'post-ca-remove',
-    onclick: () => del('post/ca').then(() => { say('CA certificates removed.'); show(); }, (error) => say(`Not removed: ${error.message}`)),
+    type: 'button', 'data-testid': `${testid}-remove`,
+    onclick: () => del(path).then(() => { say(`${label} removed.`); show(); }, (error) => say(`Not removed: ${error.message}`)),
   }, 'Remove');
   show();
-  return h('div', { class: 'field' },
-    h('span', { class: 'field-label' }, 'HTTPS CA Certificates'),
-    h('div', { class: 'control' }, shown, file, upload, remove));
+  return h('div', { class: 'field' }, h('span', { class: 'field-label' }, label), h('div', { class: 'control' }, shown, file, upload, remove));
 }
+
+// The private CA HTTPS post servers are checked against (PUT /api/v1/post/ca), instead of the system's.
+const caUpload = (say) => pemUpload({
+  label: 'HTTPS CA Certificates', path: 'post/ca', state: 'post/ca', testid: 'post-ca',
+  describe: (r) => (r.present ? r.certificates.join('; ') : 'none (the system\'s CAs only)'),
+}, say);
+
+// MQTT's SSL/TLS tab (7.10.3): CA File, Cert File, Key File.
+const mqttFiles = (say) => [['ca', 'CA File'], ['cert', 'Cert File'], ['key', 'Key File']].map(([which, label]) => pemUpload({
+  label, path: `mqtt/tls/${which}`, state: 'mqtt/tls', testid: `mqtt-${which}`,
+  describe: (r) => (!r[which].present ? 'none' : r[which].certificates ? r[which].certificates.join('; ') : 'present'),
+}, say));
 
 export const SETTINGS_TABS = [
   { route: 'meter', label: 'Meter', sections: ['device', 'meter'] },             // web manual 6.6.1
