@@ -203,3 +203,35 @@ def test_ssl_tls_checks_the_broker_against_the_uploaded_ca_and_authenticates_wit
         finally:
             rig.close()
             sub.close()
+
+
+def test_home_assistant_discovery_messages_are_well_formed_and_name_the_state_topic(web):
+    with Broker() as broker:
+        sub = Subscriber(broker, "homeassistant/#")
+        status = Subscriber(broker, "acurev2100/+/status")
+        rig = mqtt_rig(broker.port, **{"mqtt.ha_discovery": True, "mqtt.will_enable": True})
+        try:
+            rig.advance(4)
+            lines = sub.wait_for(len(KEYS))
+            births = status.wait_for(1)
+        finally:
+            rig.close()
+            sub.close()
+            status.close()
+        assert len(lines) == len(KEYS), lines
+        seen = set()
+        for line in lines:
+            topic, payload = line.split(" ", 1)
+            config = json.loads(payload)
+            key = topic.split("/")[3]
+            assert topic == f"homeassistant/sensor/EHM26110001-W/{key}/config" and key in KEYS
+            assert config["state_topic"] == "acurev2100/EHM26110001-W" and config["unique_id"] == f"EHM26110001-W_{key}"
+            assert f"r.param == '{key}'" in config["value_template"]
+            assert config["device"]["identifiers"] == ["EHM26110001-W"] and config["device"]["manufacturer"] == "Accuenergy"
+            assert config["availability"][0]["topic"] == "acurev2100/EHM26110001-W/status"
+            seen.add(config["unique_id"])
+        assert len(seen) == len(KEYS)
+        by_key = {line.split(" ", 1)[0].split("/")[3]: json.loads(line.split(" ", 1)[1]) for line in lines}
+        assert by_key["Va_V"]["device_class"] == "voltage" and by_key["Va_V"]["unit_of_measurement"] == "V"
+        assert by_key["EP_IMP_kWh"]["device_class"] == "energy" and by_key["EP_IMP_kWh"]["state_class"] == "total_increasing"
+        assert births == ['acurev2100/EHM26110001-W/status {"serial": "EHM26110001-W", "online": true}']

@@ -27,4 +27,15 @@ inline constexpr std::size_t per_message = 100;
 std::vector<std::string> messages(const Source& source, const std::vector<Reading>& readings, std::size_t per = per_message);
 std::string value_text(double v);  // "230.000"
 
+// Home Assistant MQTT discovery (designed, beyond the family; docs/mqtt.md): one retained config
+// message per parameter at `<prefix>/sensor/<module serial>/<key>/config`.
+struct Discovery {
+    std::string topic, payload;
+};
+struct Sensor {
+    std::string key, name, unit;
+};
+std::vector<Discovery> discovery(const std::string& prefix, const std::string& state_topic, const std::string& availability_topic,
+                                 const Source& source, const std::vector<Sensor>& sensors);
+
 }  // namespace fw::mqtt_payload

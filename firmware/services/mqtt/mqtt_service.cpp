@@ -116,8 +116,9 @@ void MqttService::stop() {
         t->reset();
     }
     alive_.reset();
-    if (connected_) {
-        mosquitto_disconnect(client_);  // a clean DISCONNECT: the broker does not send the will
+    if (socket_) {
+        // A clean DISCONNECT, also while the CONNACK is on its way: the broker does not send the will.
+        mosquitto_disconnect(client_);
         mosquitto_loop_write(client_, 1);
     }
     if (connecting_) context_.hal.scheduler.end_exchange();
@@ -224,6 +225,7 @@ void MqttService::on_connect(mosquitto*, void* self, int rc) {
     me->connected_ = true;
     me->backoff_ = std::chrono::seconds(1);
     me->reason_.clear();
+    me->announce();
     while (!me->waiting_.empty()) {  // what waited while the broker was away, in order
         me->send(me->waiting_.front());
         me->waiting_.pop_front();
@@ -235,6 +237,26 @@ void MqttService::on_disconnect(mosquitto*, void* self, int rc) {
     auto* me = static_cast<MqttService*>(self);
     me->connected_ = false;
     if (rc != 0 && me->reason_.empty()) me->reason_ = "the connection ended (" + error_text(rc) + ")";
+}
+
+// At each connect with Home Assistant discovery on: the retained discovery messages, and, with a Last
+// Will, {"online": true} on its topic (the will says false), which the sensors' availability follows.
+void MqttService::announce() {
+    const auto& s = context_.settings;
+    if (!s.running(ms::ha_discovery).get<bool>()) return;
+    const auto id = context_.hal.system.identity();
+    const bool will = s.running(ms::will_enable).get<bool>();
+    const auto will_topic = will ? replace_serial(s.running(ms::will_topic).get<std::string>(), id.module_serial) : std::string();
+    std::vector<mqtt_payload::Sensor> sensors;
+    for (const auto* p : params_) sensors.push_back({p->key, p->name, p->unit});
+    const mqtt_payload::Source source{0, id.module_serial, id.meter_serial, s.running(ms::facility_id).get<std::string>()};
+    for (const auto& d : mqtt_payload::discovery(s.running(ms::ha_prefix).get<std::string>(), topic_, will_topic, source, sensors))
+        mosquitto_publish(client_, nullptr, d.topic.c_str(), static_cast<int>(d.payload.size()), d.payload.data(), 1, true);
+    if (will) {
+        const std::string birth = "{\"serial\": \"" + id.module_serial + "\", \"online\": true}";
+        mosquitto_publish(client_, nullptr, will_topic.c_str(), static_cast<int>(birth.size()), birth.data(), s.running(ms::will_qos).get<int>(),
+                          s.running(ms::will_retained).get<bool>());
+    }
 }
 
 void MqttService::send(const std::string& message) {

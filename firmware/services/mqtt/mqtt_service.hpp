@@ -53,6 +53,7 @@ private:
     void tick();
     void publish();
     void send(const std::string& message);
+    void announce();
     void schedule_publish();
     static void on_connect(mosquitto*, void* self, int rc);
     static void on_disconnect(mosquitto*, void* self, int rc);

@@ -67,6 +67,11 @@ std::vector<SettingSpec> specs() {
     out.push_back(make(tls_enable, "Enable SSL", SettingType::boolean, false,
                        "SSL/TLS: the broker's certificate checked against the uploaded CA File (else the system's CAs); the Cert and Key "
                        "Files, when uploaded, authenticate the module (POST /api/v1/mqtt/tls/{ca,cert,key})"));
+    auto ha = make(ha_discovery, "Home Assistant Discovery", SettingType::boolean, false,
+                   "designed, beyond the family: at each connect a retained discovery message per selected parameter, so the meter "
+                   "appears in Home Assistant by itself");
+    out.push_back(ha);
+    out.push_back(text(ha_prefix, "Home Assistant Discovery Prefix", "homeassistant", 1, 64, "designed: Home Assistant's discovery prefix"));
     out.push_back(make(will_enable, "Last Will Enable", SettingType::boolean, false,
                        "Last Will and Testament: the broker publishes it when the module goes away without a goodbye"));
     out.push_back(text(will_topic, "Last Will Topic", "acurev2100/{serial}/status", 1, 128, "Last Will and Testament topic; {serial} is the module's"));
@@ -84,11 +89,12 @@ std::vector<SettingsRule> rules() {
                  if (v(enable).get<bool>() && v(parameters).empty()) return "MQTT needs at least one parameter selected to publish";
                  return std::nullopt;
              }},
-            {{topic, will_topic}, [](const SettingValue& v) -> std::optional<std::string> {
+            {{topic, will_topic, ha_prefix}, [](const SettingValue& v) -> std::optional<std::string> {
                  // A topic to publish to holds no wildcard (MQTT 3.1.1, 4.7.1).
-                 for (const char* k : {topic, will_topic})
+                 for (const char* k : {topic, will_topic, ha_prefix})
                      if (v(k).get<std::string>().find_first_of("#+") != std::string::npos)
-                         return std::string(k == topic ? "Topic" : "Last Will Topic") + " must not hold the wildcards # or +";
+                         return std::string(k == topic ? "Topic" : k == will_topic ? "Last Will Topic" : "Home Assistant Discovery Prefix") +
+                                " must not hold the wildcards # or +";
                  return std::nullopt;
              }}};
 }
