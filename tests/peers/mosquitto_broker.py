@@ -17,7 +17,7 @@ class Broker:
                 return tool + " not found: apt-get install -y mosquitto mosquitto-clients"
         return None
 
-    def __init__(self, users=None, port=None, tls=None, require_certificate=False):
+    def __init__(self, users=None, port=None, tls=None, require_certificate=False, persistence=False):
         """tls=(ca, cert, key): a second listener, `self.tls_port`, with TLS (the plain one stays for subscribers)."""
         self.dir = tempfile.mkdtemp(prefix="acurev-mosquitto-")
         if port is None:
@@ -25,7 +25,9 @@ class Broker:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
         self.port = port
-        lines = ["per_listener_settings true", "persistence false", "user root", f"listener {port} 127.0.0.1"]
+        lines = ["per_listener_settings true", "user root"]
+        lines += ["persistence true", f"persistence_location {self.dir}/", "autosave_interval 1"] if persistence else ["persistence false"]
+        lines += [f"listener {port} 127.0.0.1"]
         if users:
             pw = os.path.join(self.dir, "passwd")
             open(pw, "w").close()
@@ -85,8 +87,10 @@ class Broker:
 class Subscriber:
     """mosquitto_sub on `topic`, printing `topic payload` lines; lines() reads what arrived."""
 
-    def __init__(self, broker, topic, user=None, password=None):
-        args = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", topic, "-v", "-q", "1"]
+    def __init__(self, broker, topic, user=None, password=None, durable_id=None, qos=1):
+        args = ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(broker.port), "-t", topic, "-v", "-q", str(qos)]
+        if durable_id:  # a session the broker keeps across a disconnect (and, with persistence, its restart)
+            args += ["-c", "-i", durable_id]
         if user:
             args += ["-u", user, "-P", password]
         self.out = tempfile.TemporaryFile(mode="w+")

@@ -235,3 +235,25 @@ def test_home_assistant_discovery_messages_are_well_formed_and_name_the_state_to
         assert by_key["Va_V"]["device_class"] == "voltage" and by_key["Va_V"]["unit_of_measurement"] == "V"
         assert by_key["EP_IMP_kWh"]["device_class"] == "energy" and by_key["EP_IMP_kWh"]["state_class"] == "total_increasing"
         assert births == ['acurev2100/EHM26110001-W/status {"serial": "EHM26110001-W", "online": true}']
+
+
+def test_qos2_messages_arrive_exactly_once_across_a_broker_restart(web):
+    broker = Broker(persistence=True)
+    sub = Subscriber(broker, "acurev2100/#", durable_id="bench-subscriber", qos=2)
+    rig = mqtt_rig(broker.port, **{"mqtt.qos": 2, "mqtt.clean_session": False, "mqtt.client_id": "acurev-qos2"})
+    try:
+        rig.advance(35)
+        assert len(sub.wait_for(3)) >= 3
+        broker.stop()  # saves its sessions
+        rig.advance(30)  # three more wait in the module
+        broker.start()
+        rig.advance(90)  # the module and mosquitto_sub reconnect
+        lines = sub.wait_for(15, timeout=20)
+        stamps = [json.loads(line.split(" ", 1)[1])["timestamp"] for line in lines]
+        assert len(stamps) == len(set(stamps)), ("a message arrived twice", stamps)
+        assert stamps == list(range(stamps[0], stamps[0] + 10 * len(stamps), 10)), ("a message is missing", stamps)
+        assert len(stamps) >= 15, stamps
+    finally:
+        rig.close()
+        sub.close()
+        broker.close()
