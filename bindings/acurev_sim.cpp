@@ -280,7 +280,7 @@ private:
         if (!rig_ || server_.joinable()) return;
         stop_ = false;
         server_ = std::thread([this] {
-            // Time stays paused, except while a client's write waits on the board.
+            // Time stays paused, except while a client's write waits on the board or an exchange with a peer is in flight.
             rig_->serve_until([this] { return stop_.load(); });
         });
     }

@@ -218,7 +218,10 @@ void Rig::restore(const Snapshot& s) {
 void Rig::serve_until(const std::function<bool()>& done) {
     while (!done()) {
         io_.poll();
-        if (firmware_->pending_forwards() > 0)
+        // Time moves only while a client's write waits on the board, or while an exchange with a peer
+        // is in flight (a Test button's upload): libcurl and libmosquitto may need a timer of theirs
+        // to finish it, and the client waiting for the answer cannot advance the rig.
+        if (firmware_->pending_forwards() > 0 || scheduler_.exchanges_in_flight() > 0)
             advance(std::chrono::milliseconds(1));
         else
             io_.run_one_for(std::chrono::milliseconds(1));

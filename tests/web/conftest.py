@@ -13,6 +13,14 @@ import acurev_sim
 LOAD = {"fidelity": "analytic", "channels": [{"channel": 1, "current": 10.0, "pf": 1.0}, {"channel": 2, "current": 5.0, "pf": 0.8}]}
 
 
+class TimedSession(requests.Session):
+    """A session whose requests give up after 60 s: a module that never answers fails the test, not the run."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", 60)
+        return super().request(*args, **kwargs)
+
+
 class Web:
     """HTTPS clients of one rig's web interface."""
 
@@ -27,7 +35,7 @@ class Web:
             f.write(self.cert_pem)
 
     def client(self):
-        s = requests.Session()
+        s = TimedSession()
         s.trust_env = False  # no proxy, and REQUESTS_CA_BUNDLE would override verify
         s.verify = self.cert  # the module's self-signed certificate names 127.0.0.1
         return s
