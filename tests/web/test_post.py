@@ -105,7 +105,21 @@ def test_ftp_uploads_arrive_byte_identical_and_the_test_button_reports(web):
         r = admin.post(w.url + "/api/v1/post/1/test").json()
         assert r["ok"] is True, r
         assert any(f.endswith("-test.csv") for f in os.listdir(root))
+        # The server goes away: its listener closed too (close_all races the serving thread, and a listener
+        # left open would accept and never greet, so the test would wait out the FTP response timeout).
         ftp.close_all()
+        try:
+            ftp.socket.close()
+        except OSError:
+            pass
+        import socket
+        import time
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.05)
         r = admin.post(w.url + "/api/v1/post/1/test").json()
         assert r["ok"] is False and r["error"], r
         assert admin.post(w.url + "/api/v1/post/2/test").json()["ok"] is False
