@@ -1,20 +1,17 @@
 #pragma once
-// What both SFTP backends need (hal/sim/child_sshd, hal/linux/system_sshd): the crypt(3) hash an
-// sshd checks a password against, the checks that keep a generated sshd config well formed, and
-// running a short command to its end.
+// What both SFTP backends need (hal/sim/child_sshd, hal/linux/system_sshd): the checks that keep a
+// generated sshd config well formed, and running a short command to its end. The password comes as a
+// crypt(3) hash (hal/password_hash.hpp).
 #include <string>
 #include <vector>
 
+#include "hal/password_hash.hpp"
 #include "hal/sftp_server.hpp"
 
 namespace hal::sftp {
 
-// SHA-512 crypt ("$6$<salt>$<hash>", libcrypt), with a fresh random salt.
-std::string sha512_crypt(const std::string& password);
-bool crypt_matches(const std::string& password, const std::string& hash);
-
 // Throws std::invalid_argument naming the field when `serve` cannot go into an sshd config as it
-// is: a user name sshd accepts, a non-empty password, a plain folder name, IPv4 addresses.
+// is: a user name sshd accepts, a password crypt(3) hash, a plain folder name, IPv4 addresses.
 void check(const SftpServe& serve);
 
 // "sftp://ADDRESS:PORT" for each address.

@@ -57,7 +57,7 @@ TEST_CASE("the sshd child serves the folder to its password, keeps its port and 
     DataDir d;
     boost::asio::io_context io;
     ChildSshd sshd(io, ChildSshdOptions{d.dir, 0});
-    const hal::SftpServe serve{{"127.0.0.1"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"};
+    const hal::SftpServe serve{{"127.0.0.1"}, 22, "sftpuser", hal::sha512_crypt("accuenergy"), "logs"};
     sshd.start(serve);
     const auto port = sshd.port();
     CHECK(sshd.status().serving);
@@ -70,7 +70,7 @@ TEST_CASE("the sshd child serves the folder to its password, keeps its port and 
     CHECK(sshd.status().refused == 1);
 
     auto again = serve;
-    again.password_hash = hal::sftp::sha512_crypt("n3w-passw0rd");
+    again.password_hash = hal::sha512_crypt("n3w-passw0rd");
     sshd.start(again);
     CHECK(sshd.port() == port);
     CHECK(listing(port, "accuenergy") == "curl 67");
@@ -97,7 +97,7 @@ TEST_CASE("an sshd child that cannot bind its port says so") {
     REQUIRE(::listen(fd, 1) == 0);
     REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
     ChildSshd sshd(io, ChildSshdOptions{d.dir, ntohs(a.sin_port)});
-    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"}),
+    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", hal::sha512_crypt("accuenergy"), "logs"}),
                       Catch::Contains("sshd did not start") && Catch::Contains("Address already in use"));
     ::close(fd);
     CHECK_FALSE(sshd.status().serving);

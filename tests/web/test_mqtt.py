@@ -185,7 +185,8 @@ def test_ssl_tls_checks_the_broker_against_the_uploaded_ca_and_authenticates_wit
                 r = admin.put(url + which, json=body)
                 assert r.status_code == 400 and words in r.json()["error"], (which, words, r.text)
             assert admin.put(url + "secret", json={"pem": read("ca.pem")}).status_code == 404
-            assert admin.get(w.url + "/api/v1/mqtt/tls").json() == {"ca": {"present": False}, "cert": {"present": False}, "key": {"present": False}}
+            assert admin.get(w.url + "/api/v1/mqtt/tls").json() == {"ca": {"present": False, "certificates": []},
+                                                                   "cert": {"present": False, "certificates": []}, "key": {"present": False}}
             r = admin.put(url + "ca", json={"pem": read("ca.pem")})
             assert r.status_code == 200 and r.json()["certificates"] == ["/CN=AcuRev test CA"], r.text
             rig.advance(4)

@@ -1,12 +1,9 @@
 #include "services/sftp/sftp_service.hpp"
 
-#include <crypt.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
+#include "hal/password_hash.hpp"
 #include "services/sftp/sftp_settings.hpp"
 #include "settings/settings.hpp"
 
@@ -17,19 +14,6 @@ constexpr hal::Duration check_every = std::chrono::seconds(10), longest_wait = s
 constexpr const char* no_interface = "no interface is up";
 }
 
-namespace {
-
-// SHA-512 crypt(3) with a salt libcrypt draws from the kernel's random source.
-std::string sha512_crypt(const std::string& password) {
-    char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!::crypt_gensalt_rn("$6$", 0, nullptr, 0, salt, sizeof salt)) throw std::runtime_error(std::string("crypt_gensalt: ") + std::strerror(errno));
-    crypt_data data{};
-    const char* hash = ::crypt_rn(password.c_str(), salt, &data, sizeof data);
-    if (!hash || hash[0] != '$') throw std::runtime_error("crypt(3) could not hash the SFTP password");
-    return hash;
-}
-
-}  // namespace
 
 SftpDownload::SftpDownload(ServiceContext& context) : context_(context) {}
 
@@ -39,7 +23,7 @@ std::string SftpDownload::password_hash() const {
         std::string hash = saved->substr(0, saved->find('\n'));
         if (hash.size() > 3 && hash[0] == '$' && hash.find(':') == std::string::npos) return hash;
     }
-    return sha512_crypt(sftp_settings::default_password);  // never changed, or the file is not a hash: the default
+    return hal::sha512_crypt(sftp_settings::default_password);  // never changed, or the file is not a hash: the default
 }
 
 std::vector<std::string> SftpDownload::set_password(const std::string& password, bool reset) {
@@ -50,7 +34,7 @@ std::vector<std::string> SftpDownload::set_password(const std::string& password,
         if (reset)
             context_.hal.storage.remove(password_file);
         else
-            context_.hal.storage.write_atomic(password_file, sha512_crypt(password) + "\n");
+            context_.hal.storage.write_atomic(password_file, hal::sha512_crypt(password) + "\n");
     } catch (const std::exception& e) {
         return {std::string("SFTP Password not saved: ") + e.what()};
     }

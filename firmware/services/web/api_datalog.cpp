@@ -103,11 +103,7 @@ void add_datalog_routes(Router& router, WebApi& api) {
     // The CA certificates HTTPS servers of the post channels and AcuCloud are checked against instead
     // of the system's (servers signed by a private CA).
     router.add({"GET", "/api/v1/post/ca", "/api/v1/post/ca", Access::user, [&c](const ApiCall&, HttpReply reply) {
-                    const auto pem = c.hal.storage.read(ca_file);
-                    json subjects = json::array();
-                    if (pem)
-                        for (const auto& s : pem::certificate_subjects(*pem, ca_max_certificates).first) subjects.push_back(s);
-                    reply(HttpResponse::json(200, {{"present", pem.has_value()}, {"certificates", subjects}}));
+                    reply(HttpResponse::json(200, pem::saved_state(c.hal.storage, ca_file, true)));
                 }});
     router.add({"PUT", "/api/v1/post/ca", "/api/v1/post/ca", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
                     const auto& b = call.body;

@@ -19,17 +19,6 @@ const char* file_of(const std::string& which) {
     return nullptr;
 }
 
-json file_state(ServiceContext& c, const char* name, bool key) {
-    const auto text = c.hal.storage.read(name);
-    json j{{"present", text.has_value()}};
-    if (text && !key) {
-        json subjects = json::array();
-        for (const auto& s : pem::certificate_subjects(*text, 100).first) subjects.push_back(s);
-        j["certificates"] = subjects;
-    }
-    return j;
-}
-
 }  // namespace
 
 void add_mqtt_routes(Router& router, WebApi& api) {
@@ -41,9 +30,10 @@ void add_mqtt_routes(Router& router, WebApi& api) {
                     reply(HttpResponse::json(200, {{"ok", ok}, {"detail", detail}}));
                 }});
     router.add({"GET", "/api/v1/mqtt/tls", "/api/v1/mqtt/tls", Access::user, [&c](const ApiCall&, HttpReply reply) {
-                    reply(HttpResponse::json(200, {{"ca", file_state(c, MqttService::ca_file, false)},
-                                                   {"cert", file_state(c, MqttService::cert_file, false)},
-                                                   {"key", file_state(c, MqttService::key_file, true)}}));
+                    auto state = [&c](const char* name, bool certificates) { return pem::saved_state(c.hal.storage, name, certificates); };
+                    reply(HttpResponse::json(200, {{"ca", state(MqttService::ca_file, true)},
+                                                   {"cert", state(MqttService::cert_file, true)},
+                                                   {"key", state(MqttService::key_file, false)}}));
                 }});
     router.add({"PUT", "/api/v1/mqtt/tls/{file}", "/api/v1/mqtt/tls/ca", Access::admin, [&c](const ApiCall& call, HttpReply reply) {
                     const auto& which = call.params.at(0);

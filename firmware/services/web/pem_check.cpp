@@ -63,4 +63,16 @@ std::string key_matches_certificate(const std::string& certificate, const std::s
     return ok ? "" : "the private key does not belong to the certificate";
 }
 
+nlohmann::json saved_state(const hal::Storage& storage, const char* name, bool certificates) {
+    const auto text = storage.read(name);
+    nlohmann::json j{{"present", text.has_value()}};
+    if (certificates) {
+        nlohmann::json subjects = nlohmann::json::array();
+        if (text)
+            for (const auto& s : certificate_subjects(*text, 100).first) subjects.push_back(s);
+        j["certificates"] = subjects;
+    }
+    return j;
+}
+
 }  // namespace fw::pem

@@ -39,7 +39,7 @@ TEST_CASE("the system sshd gets a Match block for sftpuser and a hashed password
     o.set_password = {"/bin/sh", "-c", "cat >> '" + (f.dir / "chpasswd").string() + "'"};
     o.reload = {"/bin/sh", "-c", "echo reload >> '" + (f.dir / "reloads").string() + "'"};
     SystemSshd sshd(o);
-    sshd.start({{"192.168.1.254"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"});
+    sshd.start({{"192.168.1.254"}, 22, "sftpuser", hal::sha512_crypt("accuenergy"), "logs"});
     const auto conf = slurp(f.dir / SystemSshd::drop_in);
     CHECK(conf.find("Match User sftpuser\n    ChrootDirectory /var/lib/acurev/logs\n    ForceCommand internal-sftp -R\n") != std::string::npos);
     CHECK(conf.find("PermitTTY no") != std::string::npos);
@@ -48,8 +48,8 @@ TEST_CASE("the system sshd gets a Match block for sftpuser and a hashed password
     const auto pw = slurp(f.dir / "chpasswd");
     REQUIRE(pw.rfind("sftpuser:$6$", 0) == 0);
     CHECK(pw.find("accuenergy") == std::string::npos);
-    CHECK(hal::sftp::crypt_matches("accuenergy", pw.substr(9, pw.size() - 10)));
-    CHECK_FALSE(hal::sftp::crypt_matches("accuenergx", pw.substr(9, pw.size() - 10)));
+    CHECK(hal::crypt_matches("accuenergy", pw.substr(9, pw.size() - 10)));
+    CHECK_FALSE(hal::crypt_matches("accuenergx", pw.substr(9, pw.size() - 10)));
     CHECK(sshd.status().serving);
     CHECK(sshd.status().urls == std::vector<std::string>{"sftp://192.168.1.254:22"});
     sshd.stop();
@@ -61,11 +61,11 @@ TEST_CASE("the system sshd gets a Match block for sftpuser and a hashed password
 
 TEST_CASE("without the system sshd's drop-in folder SFTP download says what it needs") {
     SystemSshd sshd(SystemSshdOptions{});
-    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", hal::sftp::sha512_crypt("accuenergy"), "logs"}), Catch::Contains("--sshd-config-dir"));
+    CHECK_THROWS_WITH(sshd.start({{"127.0.0.1"}, 22, "sftpuser", hal::sha512_crypt("accuenergy"), "logs"}), Catch::Contains("--sshd-config-dir"));
 }
 
 TEST_CASE("what cannot go into an sshd config is refused before anything is written") {
-    const std::string hash = hal::sftp::sha512_crypt("accuenergy");
+    const std::string hash = hal::sha512_crypt("accuenergy");
     CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftp user", hash, "logs"}), Catch::Contains("system user name"));
     CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1\nPermitTTY yes"}, 22, "sftpuser", hash, "logs"}), Catch::Contains("not an IPv4 address"));
     CHECK_THROWS_WITH(hal::sftp::check({{"127.0.0.1"}, 22, "sftpuser", hash, "../etc"}), Catch::Contains("plain folder name"));
