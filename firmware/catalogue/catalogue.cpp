@@ -356,10 +356,34 @@ std::string Catalogue::released_ids() const {
         const auto b = r.bacnet();
         out << r.id << '\t' << r.key << '\t' << hex(r.module_register) << '\t' << "analog-input," << b.instance << '\t' << r.oid() << '\n';
     }
+    for (const auto& b : binary_)
+        out << b.id << '\t' << b.key << "\t-\t" << (b.object.type == BacnetObject::Type::binary_input ? "binary-input," : "binary-output,")
+            << b.object.instance << "\t-\n";
     return out.str();
 }
 
-Catalogue::Catalogue() : rows_(build()) {
+static std::vector<BinaryPoint> make_binary_points() {
+    std::vector<BinaryPoint> out;
+    auto add = [&](const char* prefix, unsigned n, BacnetObject::Type type) {
+        for (unsigned i = 0; i < n; ++i) {
+            BinaryPoint b;
+            const std::string number = two(static_cast<int>(i + 1));
+            b.id = std::string("io.") + (type == BacnetObject::Type::binary_input ? "di" : "ro") + number + ".state";
+            b.key = prefix + number + "_Status";
+            b.description = prefix + std::to_string(i + 1) + " Status";
+            b.index = i;
+            b.object.type = type;
+            b.object.instance = i + 1;
+            b.object.name = "AcuRev2100-" + b.key;
+            out.push_back(b);
+        }
+    };
+    add("DI", acurev::discrete_input_count, BacnetObject::Type::binary_input);
+    add("RO", acurev::coil_count, BacnetObject::Type::binary_output);
+    return out;
+}
+
+Catalogue::Catalogue() : rows_(build()), binary_(make_binary_points()) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const auto& r = rows_[i];
         if (!by_id_.emplace(r.id, i).second) throw std::logic_error("catalogue id twice: " + r.id);

@@ -27,7 +27,7 @@ enum Group : unsigned {
 inline constexpr const char* enterprise_oid = "1.3.6.1.4.1.39604";        // the vendor's (web2-formats.md §4)
 inline constexpr const char* parameters_oid = "1.3.6.1.4.1.39604.21.1";   // AcuRev 2100 WEB2 (designed): <register>.0
 struct BacnetObject {
-    enum class Type : std::uint16_t { analog_input = 0 };  // BACnetObjectType
+    enum class Type : std::uint16_t { analog_input = 0, binary_input = 3, binary_output = 4 };  // BACnetObjectType
     Type type = Type::analog_input;
     std::uint32_t instance = 0;   // the module register (0-65535; BACnet allows up to 4194302)
     std::uint16_t units = 95;     // BACnetEngineeringUnits (95: no-units)
@@ -53,6 +53,16 @@ struct Parameter {
     const std::string& mqtt_key() const { return key; }  // the WEB2 key (web2-formats.md §3)
 };
 
+// A digital input's or relay's state, published as a BACnet Binary Input / Output (the values the
+// module reads with FC02 / FC01; not registers, so not parameters).
+struct BinaryPoint {
+    std::string id;           // "io.di01.state", "io.ro01.state"
+    std::string key;          // "DI01_Status", "RO01_Status"
+    std::string description;  // "DI1 Status"
+    unsigned index;           // 0-based input or relay
+    BacnetObject object;      // binary-input/-output, instance = the number (1-18, 1-2)
+};
+
 class Catalogue {
 public:
     static const Catalogue& instance();
@@ -60,12 +70,14 @@ public:
     const Parameter* find(const std::string& id) const;
     const Parameter* by_key(const std::string& key) const;
     const Parameter* at_module_register(std::uint16_t address) const;
+    const std::vector<BinaryPoint>& binary_points() const { return binary_; }
     std::string markdown() const;  // docs/register-map.md
     std::string released_ids() const;  // firmware/catalogue/released-ids.tsv: id, key, register, BACnet object, OID
 
 private:
     Catalogue();
     std::vector<Parameter> rows_;
+    std::vector<BinaryPoint> binary_;
     std::unordered_map<std::string, std::size_t> by_id_, by_key_;
     std::unordered_map<std::uint16_t, std::size_t> by_register_;
 };

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "catalogue/catalogue.hpp"
+#include "services/bacnet/bacnet_objects.hpp"
 #include "settings/settings_schema.hpp"
 
 int main(int argc, char** argv) {
@@ -11,10 +12,16 @@ int main(int argc, char** argv) {
     bool markdown = false;
     bool settings = false;
     bool ids = false;
+    bool pics = false;
     app.add_flag("--markdown", markdown, "print docs/register-map.md");
     app.add_flag("--settings", settings, "print docs/settings.md (the settings schema)");
     app.add_flag("--ids", ids, "print firmware/catalogue/released-ids.tsv (BACnet instances and SNMP OIDs)");
+    app.add_flag("--bacnet-pics", pics, "print docs/bacnet-pics.md (the BACnet PICS)");
     CLI11_PARSE(app, argc, argv);
+    if (pics) {
+        std::cout << fw::bacnet::pics_markdown();
+        return 0;
+    }
     if (settings) {
         std::cout << fw::SettingsSchema::instance().markdown();
         return 0;

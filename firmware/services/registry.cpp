@@ -1,5 +1,7 @@
 // The one registry of the module's services (ARCHITECTURE "Services"): adding a service is one
 // entry here and a folder under services/.
+#include "services/bacnet/bacnet_service.hpp"
+#include "services/bacnet/bacnet_settings.hpp"
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
 #include "services/modbus_tcp/modbus_gateway.hpp"
@@ -26,6 +28,8 @@ const std::vector<ServiceDescriptor>& service_registry() {
          datalog_settings::rules()},
         {"post", "Post channels", [](ServiceContext& c) { return std::make_unique<PostService>(c); }, post_settings::specs(), post_settings::rules()},
         {"mqtt", "MQTT", [](ServiceContext& c) { return std::make_unique<MqttService>(c); }, mqtt_settings::specs(), mqtt_settings::rules()},
+        {"bacnet", "BACnet/IP", [](ServiceContext& c) { return std::make_unique<BacnetService>(c); }, bacnet_settings::specs(),
+         bacnet_settings::rules()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };

@@ -106,6 +106,12 @@ const mqttFiles = (say) => [['ca', 'CA File'], ['cert', 'Cert File'], ['key', 'K
   describe: (r) => (!r[which].present ? 'none' : r[which].certificates ? r[which].certificates.join('; ') : 'present'),
 }, say));
 
+// BACnet/IP (7.8): the object list as EDE files for the BMS, and the PICS.
+const bacnetDownloads = () => h('div', { class: 'actions' }, ...[
+  ['bacnet/ede', 'EDE File Download', 'bacnet-ede'], ['bacnet/ede/state-texts', 'EDE State Texts', 'bacnet-ede-states'],
+  ['bacnet/ede/units', 'EDE Unit Texts', 'bacnet-ede-units'], ['bacnet/pics', 'PICS', 'bacnet-pics'],
+].map(([path, label, testid]) => h('a', { class: 'button', href: `/api/v1/${path}`, download: '', 'data-testid': testid }, label)));
+
 export const SETTINGS_TABS = [
   { route: 'meter', label: 'Meter', sections: ['device', 'meter'] },             // web manual 6.6.1
   { route: 'network', label: 'Network', sections: ['network'] },                 // web manual 7.1
@@ -117,6 +123,9 @@ export const SETTINGS_TABS = [
   { route: 'acucloud', label: 'AcuCloud', sections: ['acucloud'],                // web manual 7.7
     sectionActions: (section, say) => h('div', { class: 'actions' }, testButton(0, 'TEST AcuCloud', say)) },
   { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters', sectionActions: mqttActions },  // 7.10
+  { route: 'bacnet', label: 'BACnet/IP', sections: ['bacnet'], sectionActions: bacnetDownloads,  // web manual 7.8
+    // BBMD IP, BBMD Port and Time To Live belong to the Foreign Device Function.
+    visible: (key, valueOf) => !['bacnet.bbmd_ip', 'bacnet.bbmd_port', 'bacnet.ttl'].includes(key) || valueOf('bacnet.foreign_enable') === true },  // web manual 7.8
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
