@@ -19,7 +19,7 @@ class BacnetPeer:
     def __init__(self, port, interface="127.0.0.1", env=None):
         install()
         self.proc = subprocess.Popen(["node", os.path.join(PEER_DIR, "peer.mjs"), str(port), interface], cwd=PEER_DIR,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env={**os.environ, "TZ": "UTC", **(env or {})})
         first = json.loads(self.proc.stdout.readline() or "{}")
         assert first.get("ready"), "the BACnet peer did not start"
         self.port = port
