@@ -617,3 +617,33 @@ def test_the_simulator_prints_its_bacnet_endpoint_and_a_capture_decodes_cleanly_
     names = subprocess.run(["tshark", "-r", capture, "-d", f"udp.port=={port},bvlc", "-V"], capture_output=True, text=True, check=True).stdout
     assert "Accuenergy (Canada) Inc." in names and "unknown-object" in names and "write-access-denied" in names
     assert "segmented-transmit" in names.lower() or "segmented transmit" in names.lower()
+
+
+def test_values_the_board_stopped_answering_for_say_so_in_status_flags_and_reliability():
+    port = free_udp_port()
+    rig = bacnet_rig(port)
+    try:
+        rig.advance(4)
+        with BacnetPeer(free_udp_port()) as peer:
+            addr = f"127.0.0.1:{port}"
+            cat = catalogue()
+            va = next(i for i, v in cat.items() if v[1] == "Va_V")
+            read = lambda t, i, p: peer.call(op="readProperty", address=addr, type=t, instance=i, property=p)[0]["value"]  # noqa: E731
+            assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
+            peer.call(op="subscribeCov", address=addr, type=AI, instance=va, id=3, lifetime=600)
+            peer.events()
+            rig.power_off()
+            rig.advance(40)  # past the 30 s stale time
+            assert read(AI, va, FLAGS)["value"] == [2]  # FAULT (bit 1)
+            assert read(AI, va, RELIABILITY) == 12      # communication-failure
+            assert read(BI, 1, FLAGS)["value"] == [2] and read(BI, 1, RELIABILITY) == 12
+            time.sleep(0.2)
+            cov = [e for e in peer.events() if e["event"] == "cov"]
+            assert cov, "the fault is a change of status flags: a notification"
+            flags = {v["property"]["id"]: v["value"][0]["value"] for v in cov[-1]["payload"]["values"]}[FLAGS]
+            assert flags["value"] == [2]
+            rig.power_on()
+            rig.advance(10)
+            assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
+    finally:
+        rig.close()
