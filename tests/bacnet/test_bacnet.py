@@ -647,3 +647,26 @@ def test_values_the_board_stopped_answering_for_say_so_in_status_flags_and_relia
             assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
     finally:
         rig.close()
+
+
+def test_a_pulled_cable_closes_the_socket_and_ends_its_subscriptions_and_it_serves_again_when_back():
+    port = free_udp_port()
+    rig = bacnet_rig(port)
+    try:
+        rig.advance(4)
+        with BacnetPeer(free_udp_port(), env={"BACNET_APDU_TIMEOUT": "500"}) as peer:
+            addr = f"127.0.0.1:{port}"
+            ia = next(i for i, v in catalogue().items() if v[1] == "I001_A")
+            assert peer.call(op="subscribeCov", address=addr, type=AI, instance=ia, id=4, lifetime=0) is True
+            rig.set_link("eth1", False)
+            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME) == ("timeout",)
+            rig.set_link("eth1", True)
+            rig.advance(1)
+            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
+            peer.events()
+            rig.set_current(1, 15.0, pf=0.9)
+            rig.advance(5)
+            time.sleep(0.2)
+            assert [e for e in peer.events() if e["event"] == "cov"] == [], "the subscription went with the link"
+    finally:
+        rig.close()

@@ -3,7 +3,8 @@
 // manual's interval rule is shown at its field; a post channel shows only its method's fields; the
 // Test buttons report success against a loopback receiver and the failure's details against a
 // closed port; the Data Log page lists the logger's files, downloads them and deletes a selection
-// after a confirmation.
+// after a confirmation; the BACnet/IP tab (7.8) hides the BBMD fields until the Foreign Device Function is on
+// and gives the EDE file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -249,6 +250,34 @@ test('the MQTT tab generates a client id, saves it and Test MQTT says why it can
   await page.click('[data-testid=mqtt-key-upload]');
   await eventually(async () => /Not saved/.test(await message.textContent()), { what: 'the key refused' });
   assert.match(await message.textContent(), /Not saved: MQTT key file: no PEM private key/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the BACnet/IP tab shows the BBMD fields with the Foreign Device Function and downloads the EDE file', async () => {
+  const page = await newPage(browser);
+  await login(page, sim.url, 'admin', 'admin');
+  await page.goto(`${sim.url}/#/settings/bacnet`);
+  await page.waitForSelector(input('bacnet.device_instance'));
+  assert.equal(await page.inputValue(input('bacnet.port')), '47808');
+  assert.equal(await page.inputValue(input('bacnet.device_name')), '2100_WEB2');
+  assert.equal(await page.isVisible(field('bacnet.bbmd_ip')), false, 'the BBMD belongs to the Foreign Device Function');
+  await page.check('#setting-bacnet-foreign_enable-true');
+  assert.equal(await page.isVisible(field('bacnet.bbmd_ip')), true);
+  assert.equal(await page.isVisible(field('bacnet.ttl')), true);
+  // Enabled without a BBMD address: the manual's words, nothing saved.
+  await page.click('[data-testid=settings-save]');
+  const error = page.locator('[data-testid="error-bacnet.bbmd_ip"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /BBMD IP must be ip address/);
+  assert.equal(await settingValue('bacnet.foreign_enable'), false);
+  const href = await page.getAttribute('[data-testid=bacnet-ede]', 'href');
+  const download = await page.request.get(`${sim.url}${href}`);
+  assert.equal(download.status(), 200);
+  assert.match(download.headers()['content-disposition'], /filename="AcuRev2100-EHM\w+-W-EDE\.csv"/);
+  const text = await download.text();
+  assert.match(text, /^#Engineering-Data-Exchange - B\.I\.G\.-EU\n/);
+  assert.match(text, /\nVa_V;100;AcuRev2100-Va_V;0;\d+;Phase A Line-to-Neutral Voltage;/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -106,6 +106,7 @@ void BacnetService::start() {
         if (weak.expired()) return;
         if (!up) {
             if (auto it = sockets_.find(interface); it != sockets_.end()) {
+                forget(it->second.get());
                 boost::system::error_code ec;
                 it->second->socket.close(ec);
                 sockets_.erase(it);
@@ -178,6 +179,26 @@ Health BacnetService::health() const {
 }
 
 // ---- sockets ----
+
+void BacnetService::forget(const Socket* s) {
+    // What went through that interface's socket ends with it: the peers reach us again on another one.
+    auto& sched = context_.hal.scheduler;
+    std::erase_if(segmented_, [&](auto& e) {
+        if (e.second->socket != s) return false;
+        if (e.second->timer) sched.cancel(*e.second->timer);
+        return true;
+    });
+    std::erase_if(subscriptions_, [&](auto& e) {
+        if (e.second->socket != s) return false;
+        if (e.second->timer) sched.cancel(*e.second->timer);
+        return true;
+    });
+    std::erase_if(notifications_, [&](auto& e) {
+        if (e.second->socket != s) return false;
+        if (e.second->timer) sched.cancel(*e.second->timer);
+        return true;
+    });
+}
 
 void BacnetService::open_sockets() {
     const auto where = context_.hal.network.listen_addresses();

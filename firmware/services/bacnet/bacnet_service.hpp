@@ -54,6 +54,7 @@ private:
 
     void open_sockets();
     void open_on(const hal::ListenAddress& where);
+    void forget(const Socket* s);  // a socket's link went down: its transactions and subscriptions go
     void receive(const std::shared_ptr<Socket>& s);
     void on_datagram(Socket& s, std::span<const std::uint8_t> data, const bacnet::IpAddress& from);
     void on_npdu(Socket& s, std::span<const std::uint8_t> data, const bacnet::IpAddress& from, bool broadcast);
