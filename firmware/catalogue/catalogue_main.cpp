@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "catalogue/catalogue.hpp"
+#include "services/snmp/snmp_objects.hpp"
 #include "settings/settings_schema.hpp"
 
 int main(int argc, char** argv) {
@@ -11,10 +12,16 @@ int main(int argc, char** argv) {
     bool markdown = false;
     bool settings = false;
     bool ids = false;
+    bool mib = false;
     app.add_flag("--markdown", markdown, "print docs/register-map.md");
     app.add_flag("--settings", settings, "print docs/settings.md (the settings schema)");
     app.add_flag("--ids", ids, "print firmware/catalogue/released-ids.tsv (BACnet instances and SNMP OIDs)");
+    app.add_flag("--mib", mib, "print the SNMP MIB (ACUREV2100-WEB2-MIB, the file GET /api/v1/snmp/mib serves)");
     CLI11_PARSE(app, argc, argv);
+    if (mib) {
+        std::cout << fw::snmp::mib_text();
+        return 0;
+    }
     if (settings) {
         std::cout << fw::SettingsSchema::instance().markdown();
         return 0;

@@ -10,6 +10,8 @@
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
 #include "services/sftp/sftp_service.hpp"
+#include "services/snmp/snmp_service.hpp"
+#include "services/snmp/snmp_settings.hpp"
 #include "services/sftp/sftp_settings.hpp"
 #include "services/trend/trend_service.hpp"
 #include "services/web/web_service.hpp"
@@ -26,6 +28,7 @@ const std::vector<ServiceDescriptor>& service_registry() {
          datalog_settings::rules()},
         {"post", "Post channels", [](ServiceContext& c) { return std::make_unique<PostService>(c); }, post_settings::specs(), post_settings::rules()},
         {"mqtt", "MQTT", [](ServiceContext& c) { return std::make_unique<MqttService>(c); }, mqtt_settings::specs(), mqtt_settings::rules()},
+        {"snmp", "SNMP", [](ServiceContext& c) { return std::make_unique<SnmpService>(c); }, snmp_settings::specs()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
