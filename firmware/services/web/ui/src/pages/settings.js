@@ -117,6 +117,10 @@ export const SETTINGS_TABS = [
   { route: 'acucloud', label: 'AcuCloud', sections: ['acucloud'],                // web manual 7.7
     sectionActions: (section, say) => h('div', { class: 'actions' }, testButton(0, 'TEST AcuCloud', say)) },
   { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters', sectionActions: mqttActions },  // 7.10
+  { route: 'snmp', label: 'SNMP', sections: ['snmp'],                            // web manual 7.9
+    sectionActions: () => h('div', { class: 'actions' }, h('a', {
+      class: 'button', href: '/api/v1/snmp/mib', download: 'ACUREV2100-WEB2-MIB.txt', 'data-testid': 'snmp-mib-download',
+    }, 'MIB File Download')) },
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
