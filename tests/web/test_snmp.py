@@ -190,6 +190,21 @@ def test_two_rigs_in_one_process_answer_with_their_own_values_and_communities(ag
     assert snmp("snmpget", agent, ia).returncode == 0  # the first still answers once the second is gone
 
 
+def test_values_the_module_does_not_hold_fresh_are_not_served(agent):
+    """Stale 30 s after the board's last answer (README "Faults"): noSuchInstance, and a walk passes over them."""
+    va = f"{PARAMETERS}.8194.0"
+    agent.power_off()
+    try:
+        agent.advance(40)
+        assert varbinds(snmp("snmpget", agent, va).stdout) == [(va, None, "No Such Instance currently exists at this OID")]
+        rows = varbinds(snmp("snmpbulkwalk", agent, "-Cr50", ".1").stdout)
+        assert [o for o, _, _ in rows[:-1]] == [f"{SYSTEM}.{n}.0" for n in range(1, 8)]
+    finally:
+        agent.power_on()
+        agent.advance(16)
+    assert varbinds(snmp("snmpget", agent, va).stdout)[0][1] == "INTEGER"
+
+
 def test_disabled_by_default_nothing_listens(rig):
     assert services(rig)["snmp"]["detail"] == "disabled"
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
