@@ -12,6 +12,8 @@
 #include "services/modbus_tcp/modbus_tcp_settings.hpp"
 #include "services/service.hpp"
 #include "services/sftp/sftp_service.hpp"
+#include "services/snmp/snmp_service.hpp"
+#include "services/snmp/snmp_settings.hpp"
 #include "services/sftp/sftp_settings.hpp"
 #include "services/trend/trend_service.hpp"
 #include "services/web/web_service.hpp"
@@ -30,6 +32,7 @@ const std::vector<ServiceDescriptor>& service_registry() {
         {"mqtt", "MQTT", [](ServiceContext& c) { return std::make_unique<MqttService>(c); }, mqtt_settings::specs(), mqtt_settings::rules()},
         {"bacnet", "BACnet/IP", [](ServiceContext& c) { return std::make_unique<BacnetService>(c); }, bacnet_settings::specs(),
          bacnet_settings::rules()},
+        {"snmp", "SNMP", [](ServiceContext& c) { return std::make_unique<SnmpService>(c); }, snmp_settings::specs()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };

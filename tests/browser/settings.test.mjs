@@ -171,3 +171,28 @@ test('a reboot setting stays pending after "later" and applies at the reboot', a
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('the SNMP tab (7.9): its three settings, a short community refused at its field, the MIB File Download', async () => {
+  const page = await newPage(browser);
+  await login(page, sim.url, 'admin', 'admin');
+  await page.goto(`${sim.url}/#/settings/snmp`);
+  for (const key of ['snmp.enable', 'snmp.port', 'snmp.community']) await page.waitForSelector(field(key));
+  assert.equal(await page.inputValue(input('snmp.community')), 'public');
+  await page.fill(input('snmp.community'), 'short');
+  await page.click('[data-testid=settings-save]');
+  const error = page.locator('[data-testid="error-snmp.community"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /Read Only Community/);
+  const client = await apiClient(sim.url);  // a new session: the test before rebooted the module
+  const snmp = (await client.get('settings/snmp')).body.settings;
+  assert.equal(snmp.find((s) => s.key === 'snmp.community').value, 'public', 'nothing saved');
+  await client.dispose();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=snmp-mib-download]')]);
+  assert.equal(download.suggestedFilename(), 'ACUREV2100-WEB2-MIB.txt');
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(await download.path(), 'utf8');
+  assert.match(text, /^-- ACUREV2100-WEB2-MIB/);
+  assert.ok(text.includes('acurevVaV OBJECT-TYPE') && text.trimEnd().endsWith('END'));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

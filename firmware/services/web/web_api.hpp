@@ -38,6 +38,7 @@ void add_datalog_routes(Router& router, WebApi& api);     // the Data Log page: 
 void add_sftp_routes(Router& router, WebApi& api);        // SFTP download's password (7.5): change, reset
 void add_bacnet_routes(Router& router, WebApi& api);      // BACnet/IP (7.8): EDE files and the PICS
 void add_mqtt_routes(Router& router, WebApi& api);        // MQTT (7.10): Test MQTT
+void add_snmp_routes(Router& router, WebApi& api);        // SNMP (7.9): MIB File Download
 
 // The device's local date and time of a reading taken at scheduler time `t`: "2026-12-02 16:00:05".
 std::string local_time_text(const ServiceContext& c, hal::Time t);

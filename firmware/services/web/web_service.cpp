@@ -35,6 +35,7 @@ WebService::WebService(ServiceContext& context)
     add_sftp_routes(router_, api_);
     add_mqtt_routes(router_, api_);
     add_bacnet_routes(router_, api_);
+    add_snmp_routes(router_, api_);
 }
 
 WebService::~WebService() {

@@ -125,7 +125,11 @@ export const SETTINGS_TABS = [
   { route: 'mqtt', label: 'MQTT', sections: ['mqtt'], itemSource: 'datalog/parameters', sectionActions: mqttActions },  // 7.10
   { route: 'bacnet', label: 'BACnet/IP', sections: ['bacnet'], sectionActions: bacnetDownloads,  // web manual 7.8
     // BBMD IP, BBMD Port and Time To Live belong to the Foreign Device Function.
-    visible: (key, valueOf) => !['bacnet.bbmd_ip', 'bacnet.bbmd_port', 'bacnet.ttl'].includes(key) || valueOf('bacnet.foreign_enable') === true },  // web manual 7.8
+    visible: (key, valueOf) => !['bacnet.bbmd_ip', 'bacnet.bbmd_port', 'bacnet.ttl'].includes(key) || valueOf('bacnet.foreign_enable') === true },
+  { route: 'snmp', label: 'SNMP', sections: ['snmp'],                            // web manual 7.9
+    sectionActions: () => h('div', { class: 'actions' }, h('a', {
+      class: 'button', href: '/api/v1/snmp/mib', download: 'ACUREV2100-WEB2-MIB.txt', 'data-testid': 'snmp-mib-download',
+    }, 'MIB File Download')) },
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
 ];
 
