@@ -79,9 +79,10 @@ def published_registers():
     cat = catalogue()
     out = {}
     for line in open(ids):
-        if line.startswith("#"):
+        fields = line.rstrip("\n").split("\t")
+        if line.startswith("#") or fields[4] == "-":  # BACnet's binary objects have no OID
             continue
-        kind, scale, register = cat[line.split("\t")[0]]
+        kind, scale, register = cat[fields[0]]
         out[register] = (kind, scale)
     return out
 
