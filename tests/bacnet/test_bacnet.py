@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "peers"))
 from bacnet_peer import BacnetPeer  # noqa: E402
 from bbmd import Bbmd  # noqa: E402
+from capture import Capture  # noqa: E402
 
 ROOT = os.path.join(HERE, "..", "..")
 DEVICE = 4242
@@ -563,61 +564,47 @@ def test_the_simulator_prints_its_bacnet_endpoint_and_a_capture_decodes_cleanly_
     """acurev-sim's endpoint table names udp://ADDRESS:PORT; a conformance run against the paced
     simulator, captured by tshark on loopback (root only), decodes with Wireshark's BACnet
     dissectors without a malformed packet or an expert error."""
-    import shutil
+    import contextlib
     import subprocess
     port = free_udp_port()
-    capture = str(tmp_path / "bacnet.pcapng")
-    tshark = None
-    if os.geteuid() == 0 and shutil.which("tshark"):
-        tshark = subprocess.Popen(["tshark", "-i", "lo", "-f", f"udp port {port}", "-w", capture], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True)
-        for line in tshark.stderr:  # "Capturing on 'Loopback: lo'"
-            if "Capturing on" in line:
-                break
-    sim = subprocess.Popen([os.path.join(os.environ["ACUREV_BIN"], "acurev-sim"), "run", "--data-dir", str(tmp_path / "data"),
-                            "--modbus-port", str(free_tcp_port_in(2000, 5999)), "--set", f"network.https_port={free_tcp_port_in(6000, 9999)}", "--set", "bacnet.enable=true",
-                            "--set", f"bacnet.port={port}", "--set", f"bacnet.device_instance={DEVICE}"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        table = []
-        for line in sim.stdout:
-            table.append(line)
-            if line.strip().startswith("seed"):
-                break
-        bacnet = [t for t in table if t.strip().startswith("bacnet")]
-        assert bacnet and re.match(rf"\s*bacnet\s+running\s+udp://127\.0\.0\.1:{port} ", bacnet[0]), table
-        addr = f"127.0.0.1:{port}"
-        with BacnetPeer(free_udp_port()) as peer:
-            peer.request(op="whoIs", address=addr)
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "2100_WEB2"
-            assert len(peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=OBJECT_LIST)) == 1748
-            reply = peer.call(op="readPropertyMultiple", address=addr, maxApdu=3, maxSegments=0x60,
-                              specs=[{"type": AI, "instance": i, "props": [{"id": 8}]} for i in (0x4000, 0x4002, 0x4004)])
-            assert len(reply) == 3
-            assert peer.call(op="readProperty", address=addr, type=AI, instance=1, property=PV) == ("error", 1, 31)
-            assert peer.call(op="subscribeCov", address=addr, type=AI, instance=0x4000, id=1, lifetime=60) is True
-            assert peer.call(op="writeProperty", address=addr, type=BO, instance=1, property=PV, value={"type": 9, "value": 1},
-                             priority=8) == ("error", 2, 40)
-            time.sleep(0.5)
-            assert any(e["event"] == "iAm" for e in peer.events())
-    finally:
-        sim.kill()
-        sim.wait(10)
-        if tshark:
-            time.sleep(0.5)
-            tshark.terminate()
-            tshark.wait(10)
-    if not tshark:
-        pytest.skip("the capture needs root and tshark (CI has both); the endpoint table was checked")
-    decoded = subprocess.run(["tshark", "-r", capture, "-d", f"udp.port=={port},bvlc"], capture_output=True, text=True, check=True).stdout
-    assert decoded.count("BACnet") >= 20, decoded[:3000]
-    bad = subprocess.run(["tshark", "-r", capture, "-d", f"udp.port=={port},bvlc", "-Y", "_ws.malformed || _ws.expert.severity >= error"],
-                         capture_output=True, text=True, check=True).stdout
-    assert bad == "", bad
-    names = subprocess.run(["tshark", "-r", capture, "-d", f"udp.port=={port},bvlc", "-V"], capture_output=True, text=True, check=True).stdout
+    capture = Capture(f"udp port {port}", decode_as=f"udp.port=={port},bvlc")
+    with capture if not Capture.unavailable() else contextlib.nullcontext():
+        sim = subprocess.Popen([os.path.join(os.environ["ACUREV_BIN"], "acurev-sim"), "run", "--data-dir", str(tmp_path / "data"),
+                                "--modbus-port", str(free_tcp_port_in(2000, 5999)), "--set", f"network.https_port={free_tcp_port_in(6000, 9999)}",
+                                "--set", "bacnet.enable=true", "--set", f"bacnet.port={port}", "--set", f"bacnet.device_instance={DEVICE}"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            table = []
+            for line in sim.stdout:
+                table.append(line)
+                if line.strip().startswith("seed"):
+                    break
+            bacnet = [t for t in table if t.strip().startswith("bacnet")]
+            assert bacnet and re.match(rf"\s*bacnet\s+running\s+udp://127\.0\.0\.1:{port} ", bacnet[0]), table
+            addr = f"127.0.0.1:{port}"
+            with BacnetPeer(free_udp_port()) as peer:
+                peer.request(op="whoIs", address=addr)
+                assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "2100_WEB2"
+                assert len(peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=OBJECT_LIST)) == 1748
+                reply = peer.call(op="readPropertyMultiple", address=addr, maxApdu=3, maxSegments=0x60,
+                                  specs=[{"type": AI, "instance": i, "props": [{"id": 8}]} for i in (0x4000, 0x4002, 0x4004)])
+                assert len(reply) == 3
+                assert peer.call(op="readProperty", address=addr, type=AI, instance=1, property=PV) == ("error", 1, 31)
+                assert peer.call(op="subscribeCov", address=addr, type=AI, instance=0x4000, id=1, lifetime=60) is True
+                assert peer.call(op="writeProperty", address=addr, type=BO, instance=1, property=PV, value={"type": 9, "value": 1},
+                                 priority=8) == ("error", 2, 40)
+                time.sleep(0.5)
+                assert any(e["event"] == "iAm" for e in peer.events())
+        finally:
+            sim.kill()
+            sim.wait(10)
+    if Capture.unavailable():
+        pytest.skip(Capture.unavailable() + "; the endpoint table was checked")
+    assert capture.summary().count("BACnet") >= 20
+    assert capture.problems() == ""
+    names = capture.verbose()
     assert "Accuenergy (Canada) Inc." in names and "unknown-object" in names and "write-access-denied" in names
     assert "segmented-transmit" in names.lower() or "segmented transmit" in names.lower()
-
 
 def test_values_the_board_stopped_answering_for_say_so_in_status_flags_and_reliability():
     port = free_udp_port()

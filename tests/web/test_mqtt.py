@@ -258,3 +258,29 @@ def test_qos2_messages_arrive_exactly_once_across_a_broker_restart(web):
         rig.close()
         sub.close()
         broker.close()
+
+
+def test_a_capture_of_connect_publish_and_will_decodes_cleanly_in_wireshark(web):
+    """Wireshark's MQTT dissector on a tshark capture (root only) of the module's session with
+    mosquitto: CONNECT with a will, PUBLISH at QoS 1 with its PUBACK, Home Assistant discovery,
+    DISCONNECT; no malformed packet, no expert error."""
+    from capture import Capture
+    if Capture.unavailable():
+        pytest.skip(Capture.unavailable())
+    with Broker() as broker:
+        capture = Capture(f"tcp port {broker.port}", decode_as=f"tcp.port=={broker.port},mqtt")
+        with capture:
+            sub = Subscriber(broker, "acurev2100/#")
+            rig = mqtt_rig(broker.port, **{"mqtt.qos": 1, "mqtt.will_enable": True, "mqtt.ha_discovery": True})
+            try:
+                rig.advance(25)
+                lines = sub.wait_for(2)
+            finally:
+                rig.close()
+                sub.close()
+        assert len(lines) >= 2
+    verbose = capture.verbose()
+    assert capture.problems() == ""
+    for kind in ("Connect Command", "Connect Ack", "Publish Message", "Publish Ack", "Disconnect Req"):
+        assert kind in verbose, kind
+    assert "acurev2100/EHM26110001-W" in verbose

@@ -326,3 +326,30 @@ def test_the_mib_from_the_page_parses_cleanly_and_names_every_oid(web):
         assert back.stdout.strip() == f".{PARAMETERS}.8194.0"
         hint = subprocess.run(["snmptranslate", "-M", d, "-m", "ACUREV2100-WEB2-MIB", "-Td", f".{PARAMETERS}.8194"], **TOOLS).stdout
         assert 'DISPLAY-HINT\t"d-3"' in hint and 'UNITS\t\t"V"' in hint and "SYNTAX\tInteger32" in hint
+
+
+def test_a_capture_of_get_walk_bulkwalk_and_bad_datagrams_decodes_cleanly_in_wireshark(agent):
+    """Wireshark's SNMP dissector on a tshark capture (root only): every reply of the agent decodes
+    without a malformed packet or an expert error. The test's own bad datagrams are left out of the
+    check: the filter keeps only what the agent sent."""
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
+    from capture import Capture
+    if Capture.unavailable():
+        pytest.skip(Capture.unavailable())
+    port = int(agent.snmp.split(":")[1])
+    capture = Capture(f"udp src port {port}", decode_as=f"udp.port=={port},snmp")
+    with capture:
+        assert snmp("snmpget", agent, f"{SYSTEM}.1.0", f"{SYSTEM}.3.0", f"{PARAMETERS}.8194.0").returncode == 0
+        assert snmp("snmpwalk", agent, SYSTEM).returncode == 0
+        assert snmp("snmpbulkwalk", agent, "-Cr25", PARAMETERS).returncode == 0
+        assert snmp("snmpget", agent, f"{PARAMETERS}.1.0").returncode == 0  # noSuchObject
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            for d in [b"\x30\x03\x02\x01", b"\x30" + bytes(60), bytes(range(256))]:
+                s.sendto(d, ("127.0.0.1", port))
+        assert snmp("snmpget", agent, f"{SYSTEM}.5.0").returncode == 0
+    summary = capture.summary()
+    assert summary.count("get-response") >= 20, summary[:2000]
+    assert all(" SNMP " in line for line in summary.splitlines()), summary[:2000]  # each reply the dissector's own
+    assert capture.problems() == ""
+    assert "noSuchObject" in capture.verbose()
