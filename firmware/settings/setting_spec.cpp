@@ -144,4 +144,33 @@ std::optional<std::string> SettingSpec::normalise(const nlohmann::json& v, nlohm
     return std::nullopt;
 }
 
+SettingSpec make_setting(const char* key, std::string label, SettingType type, nlohmann::json def, Applies applies, std::string section) {
+    SettingSpec sp;
+    sp.key = key;
+    sp.label = std::move(label);
+    sp.type = type;
+    sp.default_value = std::move(def);
+    sp.applies = applies;
+    sp.section = std::move(section);
+    return sp;
+}
+
+SettingSpec text_setting(const char* key, std::string label, std::string def, double min_length, double max_length, Applies applies,
+                         std::string section, bool secret) {
+    auto sp = make_setting(key, std::move(label), SettingType::text, std::move(def), applies, std::move(section));
+    sp.min = min_length;
+    sp.max = max_length;
+    sp.secret = secret;
+    return sp;
+}
+
+SettingSpec integer_setting(const char* key, std::string label, int def, int min, int max, std::string unit, Applies applies,
+                            std::string section) {
+    auto sp = make_setting(key, std::move(label), SettingType::integer, def, applies, std::move(section));
+    sp.min = min;
+    sp.max = max;
+    sp.unit = std::move(unit);
+    return sp;
+}
+
 }  // namespace fw

@@ -60,4 +60,12 @@ struct SettingsRule {
     std::function<std::optional<std::string>(const SettingValue& after)> check;
 };
 
+// Builders for a service's part of the schema: `section` is where the manual says it ("web manual
+// 7.8: ..."), `applies` when a change takes effect.
+SettingSpec make_setting(const char* key, std::string label, SettingType type, nlohmann::json def, Applies applies, std::string section);
+SettingSpec text_setting(const char* key, std::string label, std::string def, double min_length, double max_length, Applies applies,
+                         std::string section, bool secret = false);
+SettingSpec integer_setting(const char* key, std::string label, int def, int min, int max, std::string unit, Applies applies,
+                            std::string section);
+
 }  // namespace fw

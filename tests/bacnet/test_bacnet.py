@@ -4,6 +4,7 @@ every required Device property, every object's values equal to Modbus TCP at the
 ReadPropertyMultiple with segmented replies, errors, rejects and aborts, COV, relays through
 Binary Outputs, DeviceCommunicationControl, time synchronization, a foreign-device registration
 with a BBMD that restarts, the EDE files, each claim of the PICS, and random datagrams."""
+import contextlib
 import os
 import random
 import re
@@ -50,6 +51,19 @@ def bacnet_rig(port, **settings):
               "settings": {"bacnet.enable": True, "bacnet.port": port, "bacnet.device_instance": DEVICE,
                            "bacnet.device_name": "AcuRev Test Meter", "bacnet.location": "Lab 2", **settings}}
     return acurev_sim.Rig(config)
+
+
+@contextlib.contextmanager
+def fresh_meter(peer_env=None, **settings):
+    """A rig of its own with BACnet on (the settings added) and a client: (rig, peer, device address)."""
+    port = free_udp_port()
+    rig = bacnet_rig(port, **settings)
+    try:
+        rig.advance(4)
+        with BacnetPeer(free_udp_port(), env=peer_env) as peer:
+            yield rig, peer, f"127.0.0.1:{port}"
+    finally:
+        rig.close()
 
 
 def catalogue():
@@ -360,48 +374,30 @@ def test_time_synchronization_sets_the_device_clock(meter):
 
 
 def test_device_communication_control_with_its_password():
-    port = free_udp_port()
-    rig = bacnet_rig(port, **{"bacnet.dcc_password": "let-me-in"})
-    try:
-        rig.advance(4)
-        with BacnetPeer(free_udp_port(), env={"BACNET_APDU_TIMEOUT": "500"}) as peer:
-            addr = f"127.0.0.1:{port}"
-            assert peer.call(op="dcc", address=addr, state=1, password="wrong") == ("error", 4, 26)  # security, password-failure
-            assert peer.call(op="dcc", address=addr, state=1, minutes=5, password="let-me-in") is True
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME) == ("timeout",)
-            peer.request(op="whoIs", address=addr)
-            assert [e for e in peer.events() if e["event"] == "iAm"] == []
-            assert peer.call(op="dcc", address=addr, state=0, password="let-me-in") is True
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
-            # disabled for a minute of device time, then it answers again by itself
-            assert peer.call(op="dcc", address=addr, state=1, minutes=1, password="let-me-in") is True
-            rig.advance(61)
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
-    finally:
-        rig.close()
+    with fresh_meter(peer_env={"BACNET_APDU_TIMEOUT": "500"}, **{"bacnet.dcc_password": "let-me-in"}) as (rig, peer, addr):
+        assert peer.call(op="dcc", address=addr, state=1, password="wrong") == ("error", 4, 26)  # security, password-failure
+        assert peer.call(op="dcc", address=addr, state=1, minutes=5, password="let-me-in") is True
+        assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME) == ("timeout",)
+        peer.request(op="whoIs", address=addr)
+        assert [e for e in peer.events() if e["event"] == "iAm"] == []
+        assert peer.call(op="dcc", address=addr, state=0, password="let-me-in") is True
+        assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
+        # disabled for a minute of device time, then it answers again by itself
+        assert peer.call(op="dcc", address=addr, state=1, minutes=1, password="let-me-in") is True
+        rig.advance(61)
+        assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
 
 
 def test_relays_through_binary_outputs_only_when_the_admin_allows():
-    port = free_udp_port()
-    rig = bacnet_rig(port)
-    try:
-        rig.advance(4)
-        with BacnetPeer(free_udp_port()) as peer:
-            addr = f"127.0.0.1:{port}"
-            active = {"type": 9, "value": 1}
-            assert peer.call(op="writeProperty", address=addr, type=BO, instance=1, property=PV, value=active, priority=8) == ("error", 2, 40)
-            assert peer.call(op="writeProperty", address=addr, type=AI, instance=0x4000, property=PV, value={"type": 4, "value": 1.0},
-                             priority=16) == ("error", 2, 40)
-    finally:
-        rig.close()
-    rig = bacnet_rig(port, **{"bacnet.relay_control": True})
-    c = None
-    try:
-        rig.advance(4)
-        with BacnetPeer(free_udp_port()) as peer:
-            addr = f"127.0.0.1:{port}"
-            c = ModbusTcpClient("127.0.0.1", port=rig.modbus_port, timeout=5)
-            assert c.connect()
+    with fresh_meter() as (rig, peer, addr):
+        active = {"type": 9, "value": 1}
+        assert peer.call(op="writeProperty", address=addr, type=BO, instance=1, property=PV, value=active, priority=8) == ("error", 2, 40)
+        assert peer.call(op="writeProperty", address=addr, type=AI, instance=0x4000, property=PV, value={"type": 4, "value": 1.0},
+                         priority=16) == ("error", 2, 40)
+    with fresh_meter(**{"bacnet.relay_control": True}) as (rig, peer, addr):
+        c = ModbusTcpClient("127.0.0.1", port=rig.modbus_port, timeout=5)
+        assert c.connect()
+        try:
             assert c.read_coils(0, 2, slave=1).bits[:2] == [False, False]
             assert peer.call(op="writeProperty", address=addr, type=BO, instance=2, property=PV, value={"type": 9, "value": 1}, priority=8) is True
             rig.advance(2)
@@ -415,10 +411,8 @@ def test_relays_through_binary_outputs_only_when_the_admin_allows():
             assert peer.call(op="writeProperty", address=addr, type=BO, instance=2, property=PV, value={"type": 0, "value": None}, priority=8) is True
             rig.advance(2)
             assert c.read_coils(0, 2, slave=1).bits[:2] == [False, False]
-    finally:
-        if c:
+        finally:
             c.close()
-        rig.close()
 
 
 def test_foreign_device_registers_keeps_its_registration_and_recovers_after_the_bbmd_restarts():
@@ -607,53 +601,39 @@ def test_the_simulator_prints_its_bacnet_endpoint_and_a_capture_decodes_cleanly_
     assert "segmented-transmit" in names.lower() or "segmented transmit" in names.lower()
 
 def test_values_the_board_stopped_answering_for_say_so_in_status_flags_and_reliability():
-    port = free_udp_port()
-    rig = bacnet_rig(port)
-    try:
-        rig.advance(4)
-        with BacnetPeer(free_udp_port()) as peer:
-            addr = f"127.0.0.1:{port}"
-            cat = catalogue()
-            va = next(i for i, v in cat.items() if v[1] == "Va_V")
-            read = lambda t, i, p: peer.call(op="readProperty", address=addr, type=t, instance=i, property=p)[0]["value"]  # noqa: E731
-            assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
-            peer.call(op="subscribeCov", address=addr, type=AI, instance=va, id=3, lifetime=600)
-            peer.events()
-            rig.power_off()
-            rig.advance(40)  # past the 30 s stale time
-            assert read(AI, va, FLAGS)["value"] == [2]  # FAULT (bit 1)
-            assert read(AI, va, RELIABILITY) == 12      # communication-failure
-            assert read(BI, 1, FLAGS)["value"] == [2] and read(BI, 1, RELIABILITY) == 12
-            time.sleep(0.2)
-            cov = [e for e in peer.events() if e["event"] == "cov"]
-            assert cov, "the fault is a change of status flags: a notification"
-            flags = {v["property"]["id"]: v["value"][0]["value"] for v in cov[-1]["payload"]["values"]}[FLAGS]
-            assert flags["value"] == [2]
-            rig.power_on()
-            rig.advance(10)
-            assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
-    finally:
-        rig.close()
+    with fresh_meter() as (rig, peer, addr):
+        cat = catalogue()
+        va = next(i for i, v in cat.items() if v[1] == "Va_V")
+        read = lambda t, i, p: peer.call(op="readProperty", address=addr, type=t, instance=i, property=p)[0]["value"]  # noqa: E731
+        assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
+        peer.call(op="subscribeCov", address=addr, type=AI, instance=va, id=3, lifetime=600)
+        peer.events()
+        rig.power_off()
+        rig.advance(40)  # past the 30 s stale time
+        assert read(AI, va, FLAGS)["value"] == [2]  # FAULT (bit 1)
+        assert read(AI, va, RELIABILITY) == 12      # communication-failure
+        assert read(BI, 1, FLAGS)["value"] == [2] and read(BI, 1, RELIABILITY) == 12
+        time.sleep(0.2)
+        cov = [e for e in peer.events() if e["event"] == "cov"]
+        assert cov, "the fault is a change of status flags: a notification"
+        flags = {v["property"]["id"]: v["value"][0]["value"] for v in cov[-1]["payload"]["values"]}[FLAGS]
+        assert flags["value"] == [2]
+        rig.power_on()
+        rig.advance(10)
+        assert read(AI, va, FLAGS)["value"] == [0] and read(AI, va, RELIABILITY) == 0
 
 
 def test_a_pulled_cable_closes_the_socket_and_ends_its_subscriptions_and_it_serves_again_when_back():
-    port = free_udp_port()
-    rig = bacnet_rig(port)
-    try:
-        rig.advance(4)
-        with BacnetPeer(free_udp_port(), env={"BACNET_APDU_TIMEOUT": "500"}) as peer:
-            addr = f"127.0.0.1:{port}"
-            ia = next(i for i, v in catalogue().items() if v[1] == "I001_A")
-            assert peer.call(op="subscribeCov", address=addr, type=AI, instance=ia, id=4, lifetime=0) is True
-            rig.set_link("eth1", False)
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME) == ("timeout",)
-            rig.set_link("eth1", True)
-            rig.advance(1)
-            assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
-            peer.events()
-            rig.set_current(1, 15.0, pf=0.9)
-            rig.advance(5)
-            time.sleep(0.2)
-            assert [e for e in peer.events() if e["event"] == "cov"] == [], "the subscription went with the link"
-    finally:
-        rig.close()
+    with fresh_meter(peer_env={"BACNET_APDU_TIMEOUT": "500"}) as (rig, peer, addr):
+        ia = next(i for i, v in catalogue().items() if v[1] == "I001_A")
+        assert peer.call(op="subscribeCov", address=addr, type=AI, instance=ia, id=4, lifetime=0) is True
+        rig.set_link("eth1", False)
+        assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME) == ("timeout",)
+        rig.set_link("eth1", True)
+        rig.advance(1)
+        assert peer.call(op="readProperty", address=addr, type=DEV, instance=DEVICE, property=NAME)[0]["value"] == "AcuRev Test Meter"
+        peer.events()
+        rig.set_current(1, 15.0, pf=0.9)
+        rig.advance(5)
+        time.sleep(0.2)
+        assert [e for e in peer.events() if e["event"] == "cov"] == [], "the subscription went with the link"

@@ -6,31 +6,18 @@ namespace fw::bacnet_settings {
 
 namespace {
 
-SettingSpec make(const char* key, std::string label, SettingType type, nlohmann::json def, std::string section) {
-    SettingSpec sp;
-    sp.key = key;
-    sp.label = std::move(label);
-    sp.type = type;
-    sp.default_value = std::move(def);
-    sp.applies = Applies::reboot;  // 7.8: "Users will be prompted to reboot"
-    sp.section = "web manual 7.8: " + section;
-    return sp;
+constexpr Applies applies = Applies::reboot;  // 7.8: "Users will be prompted to reboot"
+
+SettingSpec make(const char* key, std::string label, SettingType type, nlohmann::json def, const std::string& section) {
+    return make_setting(key, std::move(label), type, std::move(def), applies, "web manual 7.8: " + section);
 }
 
-SettingSpec text(const char* key, std::string label, std::string def, double min, double max, std::string section, bool secret = false) {
-    auto sp = make(key, std::move(label), SettingType::text, std::move(def), std::move(section));
-    sp.min = min;
-    sp.max = max;
-    sp.secret = secret;
-    return sp;
+SettingSpec text(const char* key, std::string label, std::string def, double min, double max, const std::string& section, bool secret = false) {
+    return text_setting(key, std::move(label), std::move(def), min, max, applies, "web manual 7.8: " + section, secret);
 }
 
-SettingSpec number(const char* key, std::string label, int def, int min, int max, std::string unit, std::string section) {
-    auto sp = make(key, std::move(label), SettingType::integer, def, std::move(section));
-    sp.min = min;
-    sp.max = max;
-    sp.unit = std::move(unit);
-    return sp;
+SettingSpec number(const char* key, std::string label, int def, int min, int max, std::string unit, const std::string& section) {
+    return integer_setting(key, std::move(label), def, min, max, std::move(unit), applies, "web manual 7.8: " + section);
 }
 
 }  // namespace
