@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "acurev/board_map.hpp"
@@ -40,7 +41,14 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     endpoints.listen = {{"eth1", config_.bind_address}};
     if (!config_.eth2_address.empty()) endpoints.listen["eth2"] = config_.eth2_address;
     endpoints.data_dir = data_dir_.string();
-    endpoints.identity = {"EHM26110001-W", "EHM26110001", "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03"};
+    endpoints.identity = {"EHM26110001-W", "EHM26110001", "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "", ""};
+    auto key_file = [](const std::string& path, const char* what) {
+        std::ifstream in(path);
+        if (!in) throw ConfigError(std::string("config field 'update.") + what + "': cannot read " + path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    if (!config_.update_key_file.empty()) endpoints.identity.update_public_key = key_file(config_.update_key_file, "public_key");
+    if (!config_.family_key_file.empty()) endpoints.identity.family_key = key_file(config_.family_key_file, "family_key");
     sim_hal_ = std::make_unique<hal::sim::SimHal>(io_, scheduler_, bus_->attach("module"), endpoints);
     board_memory_ = std::make_unique<hal::FileStorage>(data_dir_);
     restarted_ = restore_board_memory();

@@ -96,7 +96,7 @@ const char* wiring_name(std::uint16_t code) { return code < 6 ? wiring_names[cod
 
 RigConfig parse_config(const json& doc) {
     only_fields(doc, "", {"seed", "fidelity", "start_time", "frequency", "ct_type", "wiring", "rated_voltage", "voltage",
-                          "voltages", "channels", "rs485", "settings", "network", "$comment"});
+                          "voltages", "channels", "rs485", "settings", "network", "update", "$comment"});
     RigConfig c;
     if (doc.contains("network")) {
         // Where each interface's services listen (127.0.0.0/8 in tests): {"eth2": "127.0.0.2"}.
@@ -106,6 +106,16 @@ RigConfig parse_config(const json& doc) {
                 const auto& v = doc["network"][n];
                 if (!v.is_string()) fail(std::string("network.") + n, "must be an IPv4 address such as \"127.0.0.2\"");
                 (std::string(n) == "eth1" ? c.bind_address : c.eth2_address) = v.get<std::string>();
+            }
+    }
+    if (doc.contains("update")) {
+        // The module's factory keys for firmware packages: {"public_key": "keys/signing.pub", "family_key": "keys/family.key"}.
+        only_fields(doc["update"], "update", {"public_key", "family_key"});
+        for (const char* n : {"public_key", "family_key"})
+            if (doc["update"].contains(n)) {
+                const auto& v = doc["update"][n];
+                if (!v.is_string()) fail(std::string("update.") + n, "must be the path of a key file");
+                (std::string(n) == "public_key" ? c.update_key_file : c.family_key_file) = v.get<std::string>();
             }
     }
     if (doc.contains("settings")) {

@@ -41,6 +41,9 @@ struct RigConfig {
     std::string eth2_address;                // where eth2's listen (empty: eth2 serves nothing)
     std::optional<std::uint16_t> modbus_port;  // the device setting (502 or 2000-5999)
     std::string data_dir;                      // empty: the rig makes a temporary one
+    // The module's factory keys for firmware packages (docs/update.md): the signing public key (PEM
+    // file) and the family key file; empty: updates are refused ("no update key installed").
+    std::string update_key_file, family_key_file;
     // The wall clock, for how long the meter was off between two runs on one data directory
     // (the board clock runs on meanwhile). None: runs free, no time passes while off.
     const hal::Clock* wall_clock = nullptr;

@@ -6,6 +6,8 @@ namespace fw {
 
 Firmware::Firmware(hal::Hal& hal, FirmwareOptions options)
     : hal_(hal), settings_(hal.storage), model_(options.stale_after) {
+    // The bootloader's step (hal::BootControl): which slot this start runs, a trial spent or fallen back from.
+    hal_.boot.boot();
     link_ = std::make_unique<BoardLink>(hal_, model_, settings_, options.poller, options.rtu);
     link_->on_cycle_end([this] { hub_.end_of_cycle(hal_.scheduler.now()); });
     host_ = std::make_unique<ServiceHost>(ServiceContext{hal_, model_, hub_, settings_, *link_, *this, events_}, options.services);

@@ -18,6 +18,7 @@
 #include "services/trend/trend_service.hpp"
 #include "services/web/web_service.hpp"
 #include "services/web/web_settings.hpp"
+#include "update/update_service.hpp"
 
 namespace fw {
 
@@ -34,6 +35,7 @@ const std::vector<ServiceDescriptor>& service_registry() {
          bacnet_settings::rules()},
         {"snmp", "SNMP", [](ServiceContext& c) { return std::make_unique<SnmpService>(c); }, snmp_settings::specs()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
+        {"update", "Firmware update", [](ServiceContext& c) { return std::make_unique<UpdateService>(c); }},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
     return registry;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/event_scheduler.hpp"
+#include "common/file_boot_control.hpp"
 #include "common/file_storage.hpp"
 #include "common/thread_worker_pool.hpp"
 #include "hal/hal.hpp"
@@ -45,6 +46,7 @@ private:
     LinuxSystem system_;
     ThreadWorkerPool workers_;
     SystemSshd sftp_;
+    FileBootControl boot_{storage_};  // the data dir's slots until the U-Boot environment is wired (docs/update.md)
     std::unique_ptr<Hal> hal_;
 };
 

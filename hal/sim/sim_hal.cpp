@@ -9,6 +9,7 @@ SimHal::SimHal(boost::asio::io_context& io, EventScheduler& scheduler, SerialPor
       system_(endpoints.identity),
       workers_(io, 2),
       sftp_(io, ChildSshdOptions{endpoints.data_dir, endpoints.sftp_port}),
-      hal_{io, scheduler, clock_, rs485, network_, storage_, system_, workers_, sftp_} {}
+      boot_(storage_),
+      hal_{io, scheduler, clock_, rs485, network_, storage_, system_, workers_, sftp_, boot_} {}
 
 }  // namespace hal::sim

@@ -9,6 +9,7 @@
 
 #include "common/event_scheduler.hpp"
 #include "common/thread_worker_pool.hpp"
+#include "common/file_boot_control.hpp"
 #include "hal/hal.hpp"
 #include "sim/child_sshd.hpp"
 #include "sim/sim_network.hpp"
@@ -42,6 +43,7 @@ private:
     SimSystem system_;
     ThreadWorkerPool workers_;
     ChildSshd sftp_;
+    FileBootControl boot_;
     Hal hal_;
 };
 

@@ -88,6 +88,7 @@ struct RunOptions {
     double duration_s = 0;
     std::string dump_file;
     std::vector<std::string> set;
+    std::string update_key, family_key;
 };
 
 int run(const RunOptions& o) {
@@ -96,6 +97,8 @@ int run(const RunOptions& o) {
     if (!o.fidelity.empty()) config.fidelity = o.fidelity == "analytic" ? sim::meter::Fidelity::analytic : sim::meter::Fidelity::sample;
     config.bind_address = o.bind;
     config.data_dir = o.data_dir;
+    if (!o.update_key.empty()) config.update_key_file = o.update_key;
+    if (!o.family_key.empty()) config.family_key_file = o.family_key;
     if (o.modbus_port >= 0) config.modbus_port = static_cast<std::uint16_t>(o.modbus_port);
     for (const auto& s : o.set) config.settings.update(harness::setting_from_text(s));
     config.eth2_address = o.eth2;
@@ -174,6 +177,9 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--pty", o.pty, "also put the board on a pseudo-terminal for external RTU masters");
     run_cmd->add_option("--duration", o.duration_s, "stop after this many virtual seconds")->check(CLI::PositiveNumber);
     run_cmd->add_option("--dump", o.dump_file, "write the register dump here when stopping");
+    run_cmd->add_option("--update-key", o.update_key, "the signing public key firmware packages must carry (PEM; docs/update.md)")
+        ->check(CLI::ExistingFile);
+    run_cmd->add_option("--family-key", o.family_key, "the device family's key for encrypted packages (64 hex digits)")->check(CLI::ExistingFile);
     run_cmd->add_option("--set", o.set, "KEY=VALUE: any module or board setting at start (docs/settings.md); repeatable");
     CLI11_PARSE(app, argc, argv);
     o.seed_given = seed->count() > 0;

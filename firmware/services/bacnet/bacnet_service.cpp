@@ -12,6 +12,7 @@
 #include "model/data_model.hpp"
 #include "services/bacnet/bacnet_settings.hpp"
 #include "settings/settings.hpp"
+#include "update/update_service.hpp"
 
 namespace fw {
 
@@ -86,8 +87,8 @@ DeviceInfo BacnetService::device_info(const ServiceContext& context) {
     info.name = s.running(bs::device_name).get<std::string>();
     info.location = s.running(bs::location).get<std::string>();
     info.description = s.running(bs::description).get<std::string>();
-    info.firmware_revision = ACUREV_VERSION;
-    info.software_version = ACUREV_VERSION;
+    info.firmware_revision = running_firmware_version(context.hal);
+    info.software_version = info.firmware_revision;
     info.serial = context.hal.system.identity().module_serial;
     return info;
 }

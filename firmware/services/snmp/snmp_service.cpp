@@ -10,6 +10,7 @@
 #include "catalogue/catalogue.hpp"
 #include "services/snmp/snmp_settings.hpp"
 #include "settings/settings.hpp"
+#include "update/update_service.hpp"
 
 namespace fw {
 
@@ -143,7 +144,8 @@ std::optional<Value> SnmpService::value_of(std::size_t object) const {
         case sys_descr: {
             const auto id = context_.hal.system.identity();
             return Value{Value::Type::octet_string, 0,
-                         "AcuRev 2100 WEB2 module, firmware " ACUREV_VERSION ", module serial " + id.module_serial + ", meter serial " + id.meter_serial,
+                         "AcuRev 2100 WEB2 module, firmware " + running_firmware_version(context_.hal) + ", module serial " + id.module_serial +
+                             ", meter serial " + id.meter_serial,
                          {}};
         }
         case sys_object_id: return Value{Value::Type::object_id, 0, {}, snmp::parse_oid(snmp::product_oid)};

@@ -190,14 +190,22 @@ private:
         arm_timer();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_.options_.header_limit));
-        parser_->body_limit(server_.options_.body_limit);
+        // Beast checks a Content-Length against the limit as the header completes, before we know the
+        // path: the header is read under the largest limit, then the path's own one is applied.
+        std::size_t largest = server_.options_.body_limit;
+        for (const auto& [upload, limit] : server_.options_.upload_paths) largest = std::max(largest, limit);
+        parser_->body_limit(largest);
         auto self = this->shared_from_this();
         http::async_read_header(stream_, buffer_, *parser_, [self](beast::error_code ec, std::size_t) {
             if (ec) return self->read_failed(ec);
             const std::string target(self->parser_->get().target());
             const std::string path = target.substr(0, target.find('?'));
-            const auto& uploads = self->server_.options_.upload_paths;
-            if (std::find(uploads.begin(), uploads.end(), path) != uploads.end()) self->parser_->body_limit(self->server_.options_.upload_body_limit);
+            std::size_t allowed = self->server_.options_.body_limit;
+            for (const auto& [upload, limit] : self->server_.options_.upload_paths)
+                if (upload == path) allowed = limit;
+            const auto length = self->parser_->content_length();
+            if (length && *length > allowed) return self->read_failed(http::error::body_limit);
+            self->parser_->body_limit(allowed);  // a chunked body is counted as it comes
             http::async_read(self->stream_, self->buffer_, *self->parser_, [self](beast::error_code ec2, std::size_t) {
                 if (ec2) return self->read_failed(ec2);
                 self->serve();

@@ -25,9 +25,8 @@ struct HttpServerOptions {
     hal::Duration request_timeout{30'000'000'000};  // peer time
     std::size_t max_connections = 128;  // browsers open about 6 each; scripts and the 100-client bench fit
     std::size_t header_limit = 8 * 1024;
-    std::size_t body_limit = 64 * 1024;            // 413 beyond it ...
-    std::size_t upload_body_limit = 1024 * 1024;   // ... except on the paths below
-    std::vector<std::string> upload_paths;
+    std::size_t body_limit = 64 * 1024;            // 413 beyond it, except on the upload paths below
+    std::vector<std::pair<std::string, std::size_t>> upload_paths;  // path and its own body limit
 };
 
 class HttpServer final {

@@ -97,7 +97,7 @@ void Router::dispatch(const HttpRequest& request, HttpReply reply) {
         session = *s;
     }
     nlohmann::json body;
-    if ((request.method == "POST" || request.method == "PUT") && !request.body.empty()) {
+    if ((request.method == "POST" || request.method == "PUT") && !request.body.empty() && !found->raw_body) {
         try {
             body = parse_json_input(request.body, "the request body", JsonInputLimits{1 << 20, 16});
         } catch (const JsonInputError& e) {

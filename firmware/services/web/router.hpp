@@ -28,6 +28,7 @@ struct Route {
     std::string example;  // a path that matches, for the route list and the tests
     Access access = Access::user;
     ApiHandler handler;
+    bool raw_body = false;  // the body is handed over as sent (a firmware package), not parsed as JSON
 };
 
 class Router {

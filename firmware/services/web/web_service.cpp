@@ -1,4 +1,5 @@
 #include "services/web/web_service.hpp"
+#include "update/update_service.hpp"
 
 #include "services/web/web_assets.hpp"
 #include "services/web/web_settings.hpp"
@@ -16,7 +17,7 @@ WebService::WebService(ServiceContext& context)
     : context_(context), access_(context.hal.scheduler, context.hal.storage, context.hal.workers),
       live_(std::make_unique<LivePolls>(context.hub, context.hal.scheduler)),
       api_{context, access_, [this]() -> const TlsIdentity& { return identity_; }, [this](const TlsIdentity& id) { return replace_identity(id); },
-           ACUREV_VERSION, "v1.01", live_.get()},
+           running_firmware_version(context.hal), "v1.01", live_.get()},
       router_(access_) {
     access_.set_session_timeout(std::chrono::minutes(context_.settings.number(web_settings::session_timeout)));
     const auto serial = context_.hal.system.identity().module_serial;
@@ -35,6 +36,7 @@ WebService::WebService(ServiceContext& context)
     add_sftp_routes(router_, api_);
     add_mqtt_routes(router_, api_);
     add_bacnet_routes(router_, api_);
+    add_update_routes(router_, api_);
     add_snmp_routes(router_, api_);
 }
 
@@ -59,7 +61,9 @@ void WebService::start() {
     HttpServerOptions https;
     https.port = net.host_port(port_setting(context_.settings, web_settings::https_port));
     https.tls = identity_;
-    https.upload_paths = {"/api/v1/certificate"};
+    // A firmware package is held whole by the server before the update engine streams it into the
+    // slot (docs/update.md): 64 MiB at most.
+    https.upload_paths = {{"/api/v1/certificate", 1024 * 1024}, {"/api/v1/firmware/upload", 64 * 1024 * 1024}};
     https_ = std::make_unique<HttpServer>(context_.hal.io, context_.hal.scheduler, net, https, handler);
     https_->start();
     if (context_.settings.running(web_settings::http_enable).get<bool>()) {

@@ -2,6 +2,7 @@
 // The aggregate the firmware is given: the only door between firmware and the world.
 #include <boost/asio/io_context.hpp>
 
+#include "hal/boot_control.hpp"
 #include "hal/clock.hpp"
 #include "hal/device_clock.hpp"
 #include "hal/digital_io.hpp"
@@ -24,6 +25,7 @@ struct Hal {
     System& system;
     WorkerPool& workers;
     SftpServer& sftp;             // SFTP download of the data logs (web manual 7.5)
+    BootControl& boot;            // the A/B firmware slots and the boot record (updates)
 };
 
 }  // namespace hal
