@@ -18,6 +18,8 @@ export function setCsrf(token) {
   csrfToken = token || null;
 }
 
+export const csrf = () => csrfToken;  // for a request the API client cannot make (an upload with progress)
+
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }

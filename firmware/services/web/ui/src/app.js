@@ -13,6 +13,7 @@ import { dataLog } from './pages/datalog.js';
 import { information, installationRecord } from './pages/about.js';
 import { SETTINGS_TABS, sectionLabels, settingsPage, forgetSections } from './pages/settings.js';
 import { management, services } from './pages/management.js';
+import { firmware } from './pages/firmware.js';
 
 const MENU = [
   { label: 'Dashboard', pages: [{ route: 'dashboard', label: 'Dashboard', render: dashboard }] },
@@ -52,6 +53,7 @@ const MENU = [
     pages: [
       { route: 'management', label: 'Management', render: management },
       { route: 'management/services', label: 'Services', render: services },
+      { route: 'management/firmware', label: 'Firmware', render: firmware },  // web manual 10
     ],
   },
 ];
@@ -184,7 +186,7 @@ function refreshPending() {
     banner.hidden = keys.length === 0 || !session;
     replace(banner,
       h('span', { 'data-testid': 'pending-keys' }, `Settings pending a reboot: ${keys.join(', ')}.`),
-      session && session.level === 'admin' ? h('button', { type: 'button', class: 'small', 'data-testid': 'pending-reboot-now', onclick: rebootModule }, 'Reboot now') : null);
+      session && session.level === 'admin' ? h('button', { type: 'button', class: 'small', 'data-testid': 'pending-reboot-now', onclick: () => rebootModule() }, 'Reboot now') : null);
   }, () => {});
 }
 
@@ -236,11 +238,12 @@ async function resume() {
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function rebootModule() {
+// `request` asks the module to reboot: the Reboot button's, or Process of a firmware update.
+async function rebootModule(request = () => post('reboot', { target: 'module' })) {
   const overlay = h('div', { class: 'modal-overlay', 'data-testid': 'rebooting' },
     h('div', { class: 'modal' }, h('h2', {}, 'Rebooting'), h('p', {}, 'The web module is rebooting. This page reconnects when it is back.')));
   try {
-    await post('reboot', { target: 'module' });
+    await request();
   } catch (error) {
     await ask({ title: 'Reboot', message: error.message, buttons: [{ label: 'OK', value: true, testid: 'modal-ok', primary: true }] });
     return;
