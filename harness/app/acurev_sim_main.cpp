@@ -88,6 +88,7 @@ struct RunOptions {
     double duration_s = 0;
     std::string dump_file;
     std::vector<std::string> set;
+    bool allow_outside = false;
 };
 
 int run(const RunOptions& o) {
@@ -99,6 +100,7 @@ int run(const RunOptions& o) {
     if (o.modbus_port >= 0) config.modbus_port = static_cast<std::uint16_t>(o.modbus_port);
     for (const auto& s : o.set) config.settings.update(harness::setting_from_text(s));
     config.eth2_address = o.eth2;
+    config.allow_outside = o.allow_outside;
     for (const auto& [flag, address] : {std::pair{"--bind", o.bind}, std::pair{"--eth2", o.eth2}}) {
         if (address.empty()) continue;
         boost::system::error_code ec;
@@ -174,6 +176,9 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--pty", o.pty, "also put the board on a pseudo-terminal for external RTU masters");
     run_cmd->add_option("--duration", o.duration_s, "stop after this many virtual seconds")->check(CLI::PositiveNumber);
     run_cmd->add_option("--dump", o.dump_file, "write the register dump here when stopping");
+    run_cmd->add_flag("--allow-outside", o.allow_outside,
+                      "let services contact hosts beyond this machine (NTP servers such as pool.ntp.org, brokers); "
+                      "without it only 127.0.0.0/8 and the simulator's own addresses are contacted");
     run_cmd->add_option("--set", o.set, "KEY=VALUE: any module or board setting at start (docs/settings.md); repeatable");
     CLI11_PARSE(app, argc, argv);
     o.seed_given = seed->count() > 0;
