@@ -305,8 +305,10 @@ void NtpService::watch_zone() {
             const char* what = now.dst && !zone_seen_.dst ? "DST starts" : !now.dst && zone_seen_.dst ? "DST ends" : "zone offset changes";
             context_.events.add("ntp", std::string(what) + ": local time is now " + now.abbreviation + " (" + utc_offset_text(now.utc_offset_s) +
                                            ", " + context_.hal.clock.zone_name() + ")");
+            // The board keeps wall time: it jumps with the module's if it was following it.
+            if (synchronised_ || board_shows(zone_seen_.utc_offset_s).value_or(false)) write_board_clock();
+            else board_state_ = "not following the module's clock: left as it is at the zone change";
             zone_seen_ = now;
-            write_board_clock();
         }
         watch_zone();
     });
@@ -340,17 +342,23 @@ void NtpService::write_board_clock() {
     });
 }
 
-void NtpService::check_board_clock() {
-    auto& sched = context_.hal.scheduler;
-    board_timer_ = sched.after(board_check_every, [this] { check_board_clock(); });
+std::optional<bool> NtpService::board_shows(std::int32_t utc_offset_s) const {
     const auto& b = acurev::blocks::clock;
     const auto read_at = context_.model.oldest_read(b);
-    if (!read_at || board_writing_) return;
+    if (!read_at) return std::nullopt;
     const auto board = board_time_of(context_.model.registers(b.start, b.count));
+    if (!board) return false;
     // The mirror is as old as the poll that read it: the board's clock has run on since.
-    const hal::Time module_local = std::chrono::floor<std::chrono::seconds>(context_.hal.clock.local());
-    if (board && std::chrono::abs(*board + (sched.now() - *read_at) - module_local) < board_tolerance) return;
-    write_board_clock();
+    const hal::Time expected = std::chrono::floor<std::chrono::seconds>(context_.hal.clock.utc()) + std::chrono::seconds(utc_offset_s);
+    return std::chrono::abs(*board + (context_.hal.scheduler.now() - *read_at) - expected) < board_tolerance;
+}
+
+void NtpService::check_board_clock() {
+    board_timer_ = context_.hal.scheduler.after(board_check_every, [this] { check_board_clock(); });
+    // Only a synchronised module is the better clock: otherwise the board's (battery-backed, or set
+    // over Modbus by a SCADA master) is left as it is, and written only at the module's own steps.
+    if (!synchronised_ || board_writing_) return;
+    if (board_shows(context_.hal.clock.zone_now().utc_offset_s) == false) write_board_clock();
 }
 
 std::string NtpService::zone_text() const {

@@ -65,6 +65,8 @@ private:
     void watch_zone();
     void write_board_clock();
     void check_board_clock();
+    // Whether the board's clock shows the device's UTC + `utc_offset_s` (none before it was read).
+    std::optional<bool> board_shows(std::int32_t utc_offset_s) const;
     std::string zone_text() const;
 
     ServiceContext& context_;
