@@ -258,11 +258,18 @@ public:
 
 private:
     // Holds the background server off the firmware while the caller works on it.
+    // Re-entrant: run_until's predicate may call the rig (clock_utc, readings) while run_until holds
+    // it paused; only the outermost one resumes the background loop.
     struct Paused {
         PyRig& r;
-        explicit Paused(PyRig& rig) : r(rig) { r.pause(); }
-        ~Paused() { r.resume(); }
+        explicit Paused(PyRig& rig) : r(rig) {
+            if (r.paused_depth_++ == 0) r.pause();
+        }
+        ~Paused() {
+            if (--r.paused_depth_ == 0) r.resume();
+        }
     };
+    int paused_depth_ = 0;  // Paused scopes open (on the Python thread, under the GIL)
 
     void check_open() const {
         if (!rig_) throw std::runtime_error("the rig is closed");

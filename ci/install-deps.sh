@@ -6,7 +6,7 @@ packages=(
   libboost-all-dev libmodbus-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
   pybind11-dev python3-pybind11 libssl-dev zlib1g-dev
   python3-pytest python3-pymodbus python3-serial python3-serial-asyncio
-  libcairo2-dev libsqlite3-dev libcurl4-openssl-dev python3-pyftpdlib openssh-server openssh-client openssh-sftp-server libcrypt-dev libmosquitto-dev mosquitto mosquitto-clients libsnmp-dev snmp curl util-linux fonts-dejavu-core python3-requests openssl poppler-utils chromium tshark
+  libcairo2-dev libsqlite3-dev libcurl4-openssl-dev python3-pyftpdlib openssh-server openssh-client openssh-sftp-server libcrypt-dev libmosquitto-dev mosquitto mosquitto-clients libsnmp-dev snmp curl util-linux fonts-dejavu-core python3-requests openssl poppler-utils chromium tshark chrony python3-ntplib
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -41,6 +41,7 @@ Rig::Rig(RigConfig config, fw::FirmwareOptions firmware_options)
     endpoints.listen = {{"eth1", config_.bind_address}};
     if (!config_.eth2_address.empty()) endpoints.listen["eth2"] = config_.eth2_address;
     endpoints.data_dir = data_dir_.string();
+    endpoints.allow_outside = config_.allow_outside;
     endpoints.identity = {"EHM26110001-W", "EHM26110001", "02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "", ""};
     auto key_file = [](const std::string& path, const char* what) {
         std::ifstream in(path);

@@ -39,6 +39,7 @@ struct RigConfig {
     std::uint16_t rs485_parity = 3;  // register 0x0A02 encoding
     std::string bind_address = "127.0.0.1";  // where eth1's services listen
     std::string eth2_address;                // where eth2's listen (empty: eth2 serves nothing)
+    bool allow_outside = false;              // services may contact hosts beyond loopback (acurev-sim --allow-outside)
     std::optional<std::uint16_t> modbus_port;  // the device setting (502 or 2000-5999)
     std::string data_dir;                      // empty: the rig makes a temporary one
     // The module's factory keys for firmware packages (docs/update.md): the signing public key (PEM

@@ -5,6 +5,8 @@
 #include "services/datalog/datalog_service.hpp"
 #include "services/datalog/datalog_settings.hpp"
 #include "services/modbus_tcp/modbus_gateway.hpp"
+#include "services/ntp/ntp_service.hpp"
+#include "services/ntp/ntp_settings.hpp"
 #include "services/post/post_service.hpp"
 #include "services/mqtt/mqtt_service.hpp"
 #include "services/mqtt/mqtt_settings.hpp"
@@ -24,6 +26,8 @@ namespace fw {
 
 const std::vector<ServiceDescriptor>& service_registry() {
     static const std::vector<ServiceDescriptor> registry{
+        // First: the zone and the clock are right before anything logs or names a file.
+        {"ntp", "Time/Date (NTP)", [](ServiceContext& c) { return std::make_unique<NtpService>(c); }, ntp_settings::specs(), ntp_settings::rules()},
         {"modbus_tcp", "Modbus TCP", [](ServiceContext& c) { return std::make_unique<ModbusGateway>(c); }, modbus_tcp_settings::specs()},
         {"trend", "Trend log", [](ServiceContext& c) { return std::make_unique<TrendService>(c); }},
         // The loggers' rules cross the post channels' (a channel in use cannot be disabled).

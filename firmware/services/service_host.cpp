@@ -124,7 +124,7 @@ std::string endpoint_table(const ServiceHost& host) {
         std::string name = s.name;
         name.resize(std::max<std::size_t>(name.size() + 1, 13), ' ');
         std::string state = to_string(s.state);
-        state.resize(9, ' ');
+        state.resize(std::max<std::size_t>(state.size() + 1, 9), ' ');  // "unhealthy" is 9 wide: a space still follows
         out += "  " + name + state + s.detail;
         if (s.state == ServiceState::State::failed) out += " (retrying)";
         out += "\n";

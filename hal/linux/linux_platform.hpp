@@ -17,6 +17,7 @@ public:
     // A real unit binds the device port; run unprivileged (a developer's laptop) it maps ports
     // below 1024 the way the simulator does, and says so.
     std::uint16_t host_port(std::uint16_t device_port) const override;
+    std::string refused_destination(const std::string&) const override { return ""; }
 
 private:
     std::string bind_address_;

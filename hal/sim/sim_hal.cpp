@@ -4,7 +4,7 @@ namespace hal::sim {
 
 SimHal::SimHal(boost::asio::io_context& io, EventScheduler& scheduler, SerialPort& rs485, const SimEndpoints& endpoints)
     : clock_(scheduler),
-      network_(endpoints.listen),
+      network_(endpoints.listen, endpoints.allow_outside),
       storage_(endpoints.data_dir),
       system_(endpoints.identity),
       workers_(io, 2),

@@ -22,7 +22,8 @@ struct SimEndpoints {
     std::map<std::string, std::string> listen{{"eth1", "127.0.0.1"}};  // interface -> listen address
     std::string data_dir;
     Identity identity;
-    std::uint16_t sftp_port = 0;  // SFTP download's port (0: 10022 when free, else a free one)
+    std::uint16_t sftp_port = 0;
+    bool allow_outside = false;  // services may contact hosts beyond loopback (acurev-sim --allow-outside)  // SFTP download's port (0: 10022 when free, else a free one)
 };
 
 class SimHal {

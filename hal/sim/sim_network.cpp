@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
 #include <utility>
 
 namespace hal::sim {
 
-SimNetwork::SimNetwork(const std::map<std::string, std::string>& listen) {
+SimNetwork::SimNetwork(const std::map<std::string, std::string>& listen, bool allow_outside) : allow_outside_(allow_outside) {
     // Factory defaults: web manual 7.1 (Ethernet 192.168.1.254/24) and 5.3 (WiFi AP 192.168.100.1).
     interfaces_ = {
         {"eth1", "192.168.1.254", "255.255.255.0", "192.168.1.1", "02:00:00:00:00:01", true, ""},
@@ -28,6 +30,19 @@ NetInterfaceState& SimNetwork::find(const std::string& name) {
 }
 
 NetInterfaceState SimNetwork::interface(const std::string& name) const { return find(name); }
+
+std::string SimNetwork::refused_destination(const std::string& host) const {
+    if (allow_outside_) return "";
+    if (host == "localhost") return "";
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(host, ec);
+    if (!ec && address.is_loopback()) return "";
+    for (const auto& i : interfaces_)
+        if (!i.listen_address.empty() && i.listen_address != "0.0.0.0" && i.listen_address == host) return "";
+    // A name is not resolved either: asking DNS would already leave the machine.
+    return "destination " + host.substr(0, 80) +
+           " refused: the simulator contacts only 127.0.0.0/8, ::1 and its own addresses unless acurev-sim is run with --allow-outside";
+}
 
 std::uint16_t SimNetwork::host_port(std::uint16_t device_port) const {
     return host_port_for(device_port, ::geteuid() == 0);

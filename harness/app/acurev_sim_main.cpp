@@ -89,6 +89,7 @@ struct RunOptions {
     std::string dump_file;
     std::vector<std::string> set;
     std::string update_key, family_key;
+    bool allow_outside = false;
 };
 
 int run(const RunOptions& o) {
@@ -102,6 +103,7 @@ int run(const RunOptions& o) {
     if (o.modbus_port >= 0) config.modbus_port = static_cast<std::uint16_t>(o.modbus_port);
     for (const auto& s : o.set) config.settings.update(harness::setting_from_text(s));
     config.eth2_address = o.eth2;
+    config.allow_outside = o.allow_outside;
     for (const auto& [flag, address] : {std::pair{"--bind", o.bind}, std::pair{"--eth2", o.eth2}}) {
         if (address.empty()) continue;
         boost::system::error_code ec;
@@ -180,6 +182,9 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--update-key", o.update_key, "the signing public key firmware packages must carry (PEM; docs/update.md)")
         ->check(CLI::ExistingFile);
     run_cmd->add_option("--family-key", o.family_key, "the device family's key for encrypted packages (64 hex digits)")->check(CLI::ExistingFile);
+    run_cmd->add_flag("--allow-outside", o.allow_outside,
+                      "let services contact hosts beyond this machine (NTP servers such as pool.ntp.org, brokers); "
+                      "without it only 127.0.0.0/8 and the simulator's own addresses are contacted");
     run_cmd->add_option("--set", o.set, "KEY=VALUE: any module or board setting at start (docs/settings.md); repeatable");
     CLI11_PARSE(app, argc, argv);
     o.seed_given = seed->count() > 0;

@@ -38,6 +38,7 @@ void add_datalog_routes(Router& router, WebApi& api);     // the Data Log page: 
 void add_sftp_routes(Router& router, WebApi& api);        // SFTP download's password (7.5): change, reset
 void add_update_routes(Router& router, WebApi& api);      // firmware update (10.1): upload, process, cancel
 void add_bacnet_routes(Router& router, WebApi& api);      // BACnet/IP (7.8): EDE files and the PICS
+void add_time_routes(Router& router, WebApi& api);        // Time/Date (7.4): status, zones, Force Update, the clock set by hand
 void add_mqtt_routes(Router& router, WebApi& api);        // MQTT (7.10): Test MQTT
 void add_snmp_routes(Router& router, WebApi& api);        // SNMP (7.9): MIB File Download
 

@@ -35,6 +35,7 @@ WebService::WebService(ServiceContext& context)
     add_datalog_routes(router_, api_);
     add_sftp_routes(router_, api_);
     add_mqtt_routes(router_, api_);
+    add_time_routes(router_, api_);
     add_bacnet_routes(router_, api_);
     add_update_routes(router_, api_);
     add_snmp_routes(router_, api_);

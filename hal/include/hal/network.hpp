@@ -48,6 +48,12 @@ public:
     // Told on the loop when an interface's link goes down or up: a service closes that
     // interface's listeners and connections, and listens again when it is back.
     virtual int add_link_listener(LinkListener listener) = 0;
+    // Whether the module may send to `host` (an NTP server, a broker, a mail server: an IP literal
+    // or a name): "" when it may, else why not, for the service's status. The simulator reaches only
+    // loopback and its own addresses unless the user allows more (acurev-sim --allow-outside), so a
+    // default naming an Internet host (pool.ntp.org) is kept and shown but never contacted; a
+    // unit reaches what its network routes.
+    virtual std::string refused_destination(const std::string& host) const = 0;
     virtual void remove_link_listener(int id) = 0;
 };
 

@@ -112,6 +112,44 @@ const bacnetDownloads = () => h('div', { class: 'actions' }, ...[
   ['bacnet/ede/units', 'EDE Unit Texts', 'bacnet-ede-units'], ['bacnet/pics', 'PICS', 'bacnet-pics'],
 ].map(([path, label, testid]) => h('a', { class: 'button', href: `/api/v1/${path}`, download: '', 'data-testid': testid }, label)));
 
+// Date & Time (web manual 7.4): the device clock and NTP state, the clock set by hand (the manual's
+// date picker, in the device's local time), Sync Time "Force Update", and the IANA zones offered as
+// the Time Zone field's list (the field checks the name against the same database).
+function timeActions(section, say) {
+  const shown = h('p', { 'data-testid': 'time-status' }, '...');
+  const refresh = () => get('time').then((t) => {
+    const ntp = t.ntp_enabled ? (t.synchronised ? `synchronised with ${t.server} (offset ${t.offset_s.toFixed(3)} s)` : `not synchronised: ${t.error}`)
+      : 'NTP disabled';
+    shown.textContent = `Device clock: ${t.local} ${t.abbreviation || ''} (${t.zone || 'fixed offset'}); ${ntp}; board clock ${t.board_clock}`;
+  }, (error) => { shown.textContent = `Device clock: ${error.message}`; });
+  const picker = h('input', { type: 'datetime-local', step: '1', 'data-testid': 'time-device-clock' });
+  const set = h('button', {
+    type: 'button', 'data-testid': 'time-set-clock',
+    onclick: () => {
+      const local = picker.value.length === 16 ? `${picker.value}:00` : picker.value;
+      put('time/clock', { local: local.replace('T', ' ') }).then(() => { say('Device clock set.'); refresh(); },
+        (error) => say(`Device clock not set: ${error.message}`));
+    },
+  }, 'Set Device Clock');
+  const clear = h('button', { type: 'button', 'data-testid': 'time-clear-clock', onclick: () => { picker.value = ''; } }, 'Clear');
+  const sync = h('button', {
+    type: 'button', 'data-testid': 'time-force-update',
+    onclick: () => {
+      say('Force Update: asking the NTP servers...');
+      post('time/sync').then((r) => { say(`Force Update: ${r.ok ? 'synchronised with' : 'failed -'} ${r.detail}`); refresh(); },
+        (error) => say(`Force Update failed: ${error.message}`));
+    },
+  }, 'Force Update');
+  const zones = h('datalist', { id: 'time-zones' });
+  get('time/zones').then((z) => {
+    zones.append(...z.zones.map((name) => h('option', { value: name })));
+    const input = document.querySelector('[data-input="time.zone"]');
+    if (input) input.setAttribute('list', 'time-zones');
+  });
+  refresh();
+  return [shown, zones, h('div', { class: 'actions' }, picker, set, clear, sync)];
+}
+
 export const SETTINGS_TABS = [
   { route: 'meter', label: 'Meter', sections: ['device', 'meter'] },             // web manual 6.6.1
   { route: 'network', label: 'Network', sections: ['network'] },                 // web manual 7.1
@@ -131,6 +169,9 @@ export const SETTINGS_TABS = [
       class: 'button', href: '/api/v1/snmp/mib', download: 'ACUREV2100-WEB2-MIB.txt', 'data-testid': 'snmp-mib-download',
     }, 'MIB File Download')) },
   { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
+  { route: 'time', label: 'Date & Time', sections: ['time'], sectionActions: timeActions,  // web manual 7.4
+    // The NTP servers and poll interval belong to NTP Enabled.
+    visible: (key, valueOf) => !key.startsWith('time.ntp_') || key === 'time.ntp_enable' || valueOf('time.ntp_enable') === true },
 ];
 
 let sectionsCache = null;
