@@ -21,6 +21,7 @@
 #include "services/web/web_service.hpp"
 #include "services/web/web_settings.hpp"
 #include "update/update_service.hpp"
+#include "update/update_settings.hpp"
 
 namespace fw {
 
@@ -39,7 +40,8 @@ const std::vector<ServiceDescriptor>& service_registry() {
          bacnet_settings::rules()},
         {"snmp", "SNMP", [](ServiceContext& c) { return std::make_unique<SnmpService>(c); }, snmp_settings::specs()},
         {"sftp", "SFTP download", [](ServiceContext& c) { return std::make_unique<SftpDownload>(c); }, sftp_settings::specs()},
-        {"update", "Firmware update", [](ServiceContext& c) { return std::make_unique<UpdateService>(c); }},
+        {"update", "Firmware update", [](ServiceContext& c) { return std::make_unique<UpdateService>(c); }, update_settings::specs(),
+         update_settings::rules()},
         {"https", "Web interface", [](ServiceContext& c) { return std::make_unique<WebService>(c); }, web_settings::specs()},
     };
     return registry;

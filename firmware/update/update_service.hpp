@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -34,7 +35,7 @@ public:
     static constexpr const char* model = "AcuRev 2100-WEB2";
     static constexpr auto confirm_window = std::chrono::minutes(5);  // device time after a trial boot
 
-    enum class State { idle, ready, failed };
+    enum class State { idle, checking, downloading, ready, failed };
     // A manual update's package, whole (the web server holds the upload). Returns the error, or none
     // when the package is in the slot and ready for processing.
     std::optional<std::string> upload(std::span<const std::uint8_t> package);
@@ -42,7 +43,25 @@ public:
     void cancel();
     nlohmann::json status() const;
 
+    // Remote update (10.1.3): Check asks the update server (`update.server_url`, a JSON index of
+    // releases) for a newer one; Download streams it into the slot, checked as it comes, and processes
+    // it. `done` runs once the check or the download has ended, with the error if any.
+    void check(std::function<void(std::optional<std::string>)> done, bool critical_only = false);
+    void download(std::function<void(std::optional<std::string>)> done);
+    struct Release {
+        a2up::Version version;
+        bool critical = false;
+        std::string url, notes;
+    };
+    const std::optional<Release>& offer() const { return offer_; }
+
 private:
+    void start_reader();
+    void end_download(const std::optional<std::string>& error);
+    void schedule_auto();
+    void auto_tick();
+    void begin_auto(bool critical_only);
+    std::optional<std::string> choose(const std::string& index, bool critical_only);
     void check_trial();
     bool healthy(std::string& why) const;
     void refuse(const std::string& why);
@@ -52,7 +71,14 @@ private:
     std::optional<a2up::Manifest> ready_;
     std::string error_;
     std::uint64_t received_ = 0, total_ = 0;
-    std::optional<hal::TimerId> check_timer_;
+    std::optional<hal::TimerId> check_timer_, auto_timer_;
+    std::unique_ptr<class CurlLoop> curl_;
+    std::optional<Release> offer_;
+    std::unique_ptr<a2up::StreamReader> reader_;  // the download being read into the slot
+    bool writing_ = false;
+    std::string firmware_sha_;
+    std::string download_error_;
+    int last_auto_day_ = -1;
     hal::Time trial_started_{};
     std::shared_ptr<bool> alive_;
 };

@@ -94,7 +94,7 @@ def test_refused_packages_leave_the_slot_empty_and_a_good_one_boots_on_trial_and
         about = web.login("user").get(web.url + "/api/v1/device").json()
         assert "1.4.2" in json.dumps(about)
         text = events(web)
-        assert any("uploaded to slot b: ready for processing" in t for t in text)
+        assert any("in slot b: ready for processing" in t for t in text)
         assert any("confirmed on slot b" in t for t in text)
         assert sum("refused" in t for t in text) == len(refusals)
 
@@ -138,3 +138,90 @@ def test_a_module_without_an_update_key_refuses_every_package(keys, tmp_path):
         assert web.login("user").post(web.url + "/api/v1/firmware/upload", data=b"x").status_code == 403  # Admin only
     finally:
         rig.close()
+
+
+def release_server(keys, folder, releases, corrupt=None):
+    """An update server's folder: index.json listing `releases` [(version, critical)] and their packages."""
+    entries = []
+    for version, critical in releases:
+        body = bytearray(package(keys, version))
+        if version == corrupt:
+            body[-100] ^= 0x01
+        name = f"acurev-{version}.a2up"
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(bytes(body))
+        entries.append({"version": version, "critical": critical, "url": name, "notes": f"release {version}"})
+    with open(os.path.join(folder, "index.json"), "w") as f:
+        json.dump({"model": "AcuRev 2100-WEB2", "releases": entries}, f)
+
+
+def test_remote_update_checks_the_server_over_https_and_downloads_into_the_slot(keys, tmp_path):
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
+    from https_files import FileServer
+    from test_ca import make_test_ca
+    ca_dir, site = tmp_path / "ca", tmp_path / "site"
+    ca_dir.mkdir()
+    site.mkdir()
+    ca = make_test_ca(str(ca_dir))
+    release_server(keys, str(site), [("1.3.0", True), ("2.0.0", False), ("2.1.0", False)], corrupt="2.1.0")
+    with FileServer(str(site), ca["server.pem"], ca["server.key"]) as server:
+        rig = acurev_sim.Rig({**LOAD, "update": {"public_key": keys["pub"]}})
+        try:
+            rig.advance(4)
+            web = Web(rig, str(tmp_path))
+            admin = web.login("admin")
+            check = lambda: admin.post(web.url + "/api/v1/firmware/check")  # noqa: E731
+            r = check()
+            assert r.status_code == 502 and "no Update Server URL" in r.json()["error"]
+            assert rig.change_settings({"update.server_url": "https://firmware.example.com/acurev/index.json"}) == []
+            r = check()
+            assert r.status_code == 502 and "refused" in r.json()["error"], r.text  # the simulator contacts no outside host
+            assert rig.change_settings({"update.server_url": server.url + "/index.json"}) == []
+            r = check()
+            assert r.status_code == 502 and "did not answer" in r.json()["error"]  # the test CA is not trusted yet
+            with open(ca["ca.pem"]) as f, open(os.path.join(rig.data_dir, "update-ca.pem"), "w") as g:
+                g.write(f.read())
+            r = check()
+            assert r.status_code == 200 and r.json()["available"] is True and r.json()["offer"]["version"] == "2.1.0", r.text
+            # 2.1.0 is corrupted on the server: refused at its end, the slot left empty.
+            r = admin.post(web.url + "/api/v1/firmware/download")
+            assert r.status_code == 400 and "SHA-256" in r.json()["error"], r.text
+            assert state(web)["slots"][1]["version"] is None
+            assert rig.change_settings({"update.server_url": server.url + "/index.json"}) == []
+            os.remove(os.path.join(str(site), "acurev-2.1.0.a2up"))
+            release_server(keys, str(site), [("1.3.0", True), ("2.0.0", False)])
+            r = check()
+            assert r.json()["offer"]["version"] == "2.0.0"
+            r = admin.post(web.url + "/api/v1/firmware/download")
+            assert r.status_code == 202, r.text
+            assert "/acurev-2.0.0.a2up" in server.requests
+            rig.advance(1)
+            rig.advance(10)
+            s = state(web)
+            assert s["running"] == "2.0.0" and s["trial"] is False and s["confirmed_slot"] == "b", s
+            r = web.login("admin").post(web.url + "/api/v1/firmware/check")
+            assert r.status_code == 200 and r.json()["available"] is False
+        finally:
+            rig.close()
+
+
+def test_auto_update_critical_only_takes_the_critical_release_inside_the_check_hour(keys, tmp_path):
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "peers"))
+    from https_files import FileServer
+    release_server(keys, str(tmp_path), [("1.3.0", True), ("2.0.0", False)])
+    with FileServer(str(tmp_path)) as server:
+        settings = {"update.server_url": server.url + "/index.json", "update.auto": 1, "update.check_hour": 3}
+        rig = acurev_sim.Rig({**LOAD, "update": {"public_key": keys["pub"]}, "settings": settings, "start_time": 1780015800})  # 00:50 UTC
+        try:
+            rig.advance(60 * 60)  # 01:50: outside the hour, nothing asked
+            assert server.requests == []
+            rig.advance(3 * 60 * 60)  # through 3-4 am: checked once, 1.3.0 (critical) taken, 2.0.0 not
+            web = Web(rig, str(tmp_path))
+            s = state(web)
+            assert s["running"] == "1.3.0" and s["trial"] is False, s
+            assert server.requests.count("/index.json") == 1 and "/acurev-2.0.0.a2up" not in server.requests
+            assert any("automatic update (critical only) to 1.3.0" in t for t in events(web))
+        finally:
+            rig.close()

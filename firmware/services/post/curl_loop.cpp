@@ -56,14 +56,16 @@ CurlLoop::~CurlLoop() {
     curl_multi_cleanup(multi_);
 }
 
-void CurlLoop::start(CURL* easy, hal::Duration deadline, std::function<void(TransferResult)> done, std::shared_ptr<void> keep) {
+void CurlLoop::start(CURL* easy, hal::Duration deadline, std::function<void(TransferResult)> done, std::shared_ptr<void> keep, bool own_writer) {
     auto t = std::make_unique<Transfer>();
     t->done = std::move(done);
     t->keep = std::move(keep);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &keep_response);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t->response);
+    if (!own_writer) {
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &keep_response);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t->response);
+    }
     std::weak_ptr<bool> alive = alive_;
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(deadline).count();
     t->deadline = hal_.scheduler.after(hal_.scheduler.peer_time(deadline), [this, alive, easy, seconds] {

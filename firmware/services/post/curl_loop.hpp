@@ -30,8 +30,10 @@ public:
     CurlLoop& operator=(const CurlLoop&) = delete;
 
     // Takes `easy` (set up by the caller); `done` once it ends. `keep` (the bodies and header lists
-    // the handle points at) lives until the handle is cleaned up.
-    void start(CURL* easy, hal::Duration deadline, std::function<void(TransferResult)> done, std::shared_ptr<void> keep = {});
+    // the handle points at) lives until the handle is cleaned up. With `own_writer` the caller's
+    // CURLOPT_WRITEFUNCTION takes the reply (a download); otherwise its first 4 KiB are kept.
+    void start(CURL* easy, hal::Duration deadline, std::function<void(TransferResult)> done, std::shared_ptr<void> keep = {},
+               bool own_writer = false);
     std::size_t in_flight() const { return transfers_.size(); }
 
 private:

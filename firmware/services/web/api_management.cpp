@@ -24,7 +24,7 @@ std::string section_label(const std::string& s) {
         {"device", "Device"},           {"meter", "Meter"},           {"network", "Network"}, {"rs485", "RS-485"},
         {"digital_inputs", "Digital Inputs"}, {"relay_outputs", "Relay Outputs"}, {"alarms", "Alarms"}, {"tou", "TOU"}, {"web", "Web"}, {"sftp", "SFTP"},
         {"data_log_1", "Data Log 1"}, {"data_log_2", "Data Log 2"}, {"data_log_3", "Data Log 3"}, {"post_channel_1", "Post Channel 1"},
-        {"post_channel_2", "Post Channel 2"}, {"post_channel_3", "Post Channel 3"}, {"post", "Post Cache"}, {"acucloud", "AcuCloud"}, {"mqtt", "MQTT"}, {"bacnet", "BACnet/IP"}, {"snmp", "SNMP"}, {"time", "Date & Time"}};
+        {"post_channel_2", "Post Channel 2"}, {"post_channel_3", "Post Channel 3"}, {"post", "Post Cache"}, {"acucloud", "AcuCloud"}, {"mqtt", "MQTT"}, {"bacnet", "BACnet/IP"}, {"snmp", "SNMP"}, {"time", "Date & Time"}, {"update", "Firmware Update"}};
     auto it = labels.find(s);
     return it == labels.end() ? s : it->second;
 }

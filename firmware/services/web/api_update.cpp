@@ -37,6 +37,26 @@ void add_update_routes(Router& router, WebApi& api) {
                     if (const auto error = u->process()) return reply(HttpResponse::error(409, *error));
                     reply(HttpResponse::json(202, {{"rebooting", true}}));
                 }});
+    // 10.1.3 Remote Update: Check answers once the update server did; Download once the package is in
+    // the slot (the module then reboots into it, as the manual says).
+    router.add({"POST", "/api/v1/firmware/check", "/api/v1/firmware/check", Access::admin, [&c](const ApiCall&, HttpReply reply) {
+                    auto* u = updates(c);
+                    if (!u) return reply(not_running());
+                    u->check([u, reply](std::optional<std::string> error) {
+                        if (error) return reply(HttpResponse::error(502, *error));
+                        auto s = u->status();
+                        s["available"] = u->offer().has_value();
+                        reply(HttpResponse::json(200, s));
+                    });
+                }});
+    router.add({"POST", "/api/v1/firmware/download", "/api/v1/firmware/download", Access::admin, [&c](const ApiCall&, HttpReply reply) {
+                    auto* u = updates(c);
+                    if (!u) return reply(not_running());
+                    u->download([reply](std::optional<std::string> error) {
+                        if (error) return reply(HttpResponse::error(400, "firmware download refused: " + *error));
+                        reply(HttpResponse::json(202, {{"rebooting", true}}));
+                    });
+                }});
     router.add({"POST", "/api/v1/firmware/cancel", "/api/v1/firmware/cancel", Access::admin, [&c](const ApiCall&, HttpReply reply) {
                     auto* u = updates(c);
                     if (!u) return reply(not_running());

@@ -1,6 +1,7 @@
-// Firmware (web manual 10.1, manual update): the running version and the slots; upload an .a2up
-// package (with its progress), see "Firmware file is ready for processing" with what it is, then
-// Process (the module reboots into it on trial) or Cancel. How packages are checked: docs/update.md.
+// Firmware (web manual 10.1): the running version and the slots; Remote Update (Check the update
+// server, Download: the module reboots into it); Manual Update: upload an .a2up package (with its
+// progress), see "Firmware file is ready for processing" with what it is, then Process (the module
+// reboots into it on trial) or Cancel. How packages are checked: docs/update.md.
 import { h, replace } from '../dom.js';
 import { csrf, get, post } from '../api.js';
 import { confirmAction } from '../modal.js';
@@ -81,7 +82,34 @@ export function firmware(view, ctx) {
     }
   }
 
+  const remote = h('div', { 'data-testid': 'firmware-remote' });
+  const checkIt = async () => {
+    say('Checking the update server...');
+    try {
+      const s = await post('firmware/check');
+      draw(s);
+      if (!s.available) {
+        replace(remote);
+        return say(`No newer firmware than ${s.running} on the update server.`);
+      }
+      say(`Firmware ${s.offer.version}${s.offer.critical ? ' (critical)' : ''} is available. ${s.offer.notes || ''}`);
+      replace(remote, h('button', { type: 'button', class: 'primary', 'data-testid': 'firmware-download', disabled: !admin, onclick: downloadIt },
+        `Download ${s.offer.version}`));
+    } catch (error) {
+      say(error.message, true);
+    }
+  };
+  async function downloadIt() {
+    if (!await confirmAction('Remote update', 'Download the firmware? Once it is downloaded and checked the web module reboots into it.', 'Download')) return;
+    say('Downloading...');
+    ctx.reboot(() => post('firmware/download'));
+  }
+
   replace(view, h('h1', {}, 'Firmware'), running,
+    h('h2', {}, 'Remote Update'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', 'data-testid': 'firmware-check', disabled: !admin, onclick: checkIt }, 'Check')),
+    remote,
+    h('p', { class: 'hint' }, h('a', { href: '#/settings/firmware' }, 'Auto Firmware Update and the update server are in Settings → Firmware Update.')),
     h('h2', {}, 'Manual Update'),
     admin ? null : h('p', { class: 'hint read-only' }, 'Read only: log in at the Admin level to update the firmware.'),
     h('div', { class: 'actions' }, file,

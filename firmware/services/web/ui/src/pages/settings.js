@@ -168,7 +168,8 @@ export const SETTINGS_TABS = [
     sectionActions: () => h('div', { class: 'actions' }, h('a', {
       class: 'button', href: '/api/v1/snmp/mib', download: 'ACUREV2100-WEB2-MIB.txt', 'data-testid': 'snmp-mib-download',
     }, 'MIB File Download')) },
-  { route: 'sftp', label: 'SFTP', sections: ['sftp'] },                          // web manual 7.5 "SFTP Enable"
+  { route: 'sftp', label: 'SFTP', sections: ['sftp'] },
+  { route: 'firmware', label: 'Firmware Update', sections: ['update'] },        // web manual 10.1.1 Auto Firmware Update                          // web manual 7.5 "SFTP Enable"
   { route: 'time', label: 'Date & Time', sections: ['time'], sectionActions: timeActions,  // web manual 7.4
     // The NTP servers and poll interval belong to NTP Enabled.
     visible: (key, valueOf) => !key.startsWith('time.ntp_') || key === 'time.ntp_enable' || valueOf('time.ntp_enable') === true },
