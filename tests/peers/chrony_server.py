@@ -11,10 +11,12 @@ import time
 
 import ntplib
 
+from daemon import DaemonPeer
+
 CHRONYD = shutil.which("chronyd") or "/usr/sbin/chronyd"
 
 
-class ChronyServer:
+class ChronyServer(DaemonPeer):
     @staticmethod
     def unavailable():
         if not os.path.exists(CHRONYD):
@@ -49,23 +51,3 @@ class ChronyServer:
                 time.sleep(0.1)
         raise RuntimeError("chronyd did not start: " + self.output())
 
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

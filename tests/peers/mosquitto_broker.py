@@ -8,8 +8,10 @@ import subprocess
 import tempfile
 import time
 
+from daemon import DaemonPeer
 
-class Broker:
+
+class Broker(DaemonPeer):
     @staticmethod
     def unavailable():
         for tool in ("mosquitto", "mosquitto_passwd", "mosquitto_sub"):
@@ -62,26 +64,6 @@ class Broker:
             time.sleep(0.05)
         raise RuntimeError("mosquitto did not start: " + self.output())
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-    def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class Subscriber:
