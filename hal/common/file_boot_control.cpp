@@ -104,10 +104,12 @@ void FileBootControl::boot() {
 
 void FileBootControl::begin_write() {
     if (!record_->s.trial_slot.empty()) throw std::runtime_error("a trial boot is pending or not confirmed yet: no update until it is");
-    storage_.remove(slot_file(other()));
+    // The record forgets the slot before its file goes: a power cut in between leaves an empty slot
+    // the record does not claim, never a claimed slot without its image.
     for (auto& b : record_->s.slots)
         if (b.name == other()) b = BootSlot{b.name, std::nullopt, 0, ""};
     save();
+    storage_.remove(slot_file(other()));
     writing_ = std::make_unique<Writing>();
     storage_.write_atomic(slot_file(other()), "");
 }
@@ -133,10 +135,10 @@ void FileBootControl::finish(const std::string& version, const std::string& sha2
 
 void FileBootControl::abandon() {
     writing_.reset();
-    storage_.remove(slot_file(other()));
     for (auto& b : record_->s.slots)
         if (b.name == other()) b = BootSlot{b.name, std::nullopt, 0, ""};
     save();
+    storage_.remove(slot_file(other()));
 }
 
 void FileBootControl::boot_trial(int tries) {
