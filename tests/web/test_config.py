@@ -23,7 +23,7 @@ CARRIED = {
     "meter.wiring": "2LN",
     "meter.ct_ratio_1": 200,
     "network.modbus_tcp_port": 5020,
-    "time.ntp_server_1": "ntp.site-a.example",
+    "time.ntp_poll_interval": 2048,
     "data_log_1.prefix": "siteA",
     "post_channel_1.http_password": "Http-Pass-1a2b",
     "post_channel_1.http_token": "Bearer-Token-3c4d",

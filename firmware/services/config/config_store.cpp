@@ -1,6 +1,7 @@
 #include "services/config/config_store.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
