@@ -40,7 +40,8 @@ void add_update_routes(Router& router, WebApi& api);      // firmware update (10
 void add_bacnet_routes(Router& router, WebApi& api);      // BACnet/IP (7.8): EDE files and the PICS
 void add_time_routes(Router& router, WebApi& api);        // Time/Date (7.4): status, zones, Force Update, the clock set by hand
 void add_mqtt_routes(Router& router, WebApi& api);        // MQTT (7.10): Test MQTT
-void add_snmp_routes(Router& router, WebApi& api);        // SNMP (7.9): MIB File Download
+void add_snmp_routes(Router& router, WebApi& api);
+void add_config_routes(Router& router, WebApi& api);      // Config Management (11): backup, detail, delete, export, apply, import        // SNMP (7.9): MIB File Download
 
 // The device's local date and time of a reading taken at scheduler time `t`: "2026-12-02 16:00:05".
 std::string local_time_text(const ServiceContext& c, hal::Time t);

@@ -39,6 +39,7 @@ WebService::WebService(ServiceContext& context)
     add_bacnet_routes(router_, api_);
     add_update_routes(router_, api_);
     add_snmp_routes(router_, api_);
+    add_config_routes(router_, api_);
 }
 
 WebService::~WebService() {

@@ -14,6 +14,7 @@ import { information, installationRecord } from './pages/about.js';
 import { SETTINGS_TABS, sectionLabels, settingsPage, forgetSections } from './pages/settings.js';
 import { management, services } from './pages/management.js';
 import { firmware } from './pages/firmware.js';
+import { configManagement } from './pages/config.js';
 
 const MENU = [
   { label: 'Dashboard', pages: [{ route: 'dashboard', label: 'Dashboard', render: dashboard }] },
@@ -54,6 +55,7 @@ const MENU = [
       { route: 'management', label: 'Management', render: management },
       { route: 'management/services', label: 'Services', render: services },
       { route: 'management/firmware', label: 'Firmware', render: firmware },  // web manual 10
+      { route: 'management/config', label: 'Config Management', render: configManagement },  // web manual 11
     ],
   },
 ];
