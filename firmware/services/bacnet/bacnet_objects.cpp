@@ -540,7 +540,7 @@ std::string pics_markdown() {
          << apdu_retries << " times " << apdu_timeout_ms << " ms apart.\n"
       << "- Binary Output present values command the meter's relays through the board (Modbus FC05) only when the Admin enabled "
          "`bacnet.relay_control`; otherwise writes get write-access-denied. The present value read back is the relay's state "
-         "as the board reports it. Priority 6 is refused (minimum on/off time is not implemented).\n"
+         "as the board reports it. Priority 6 (minimum on/off, 19.2.1.2) is refused with write-access-denied: the relays keep no minimum on/off time.\n"
       << "- DeviceCommunicationControl takes the password `bacnet.dcc_password` (none when empty); disable and "
          "disable-initiation last the given minutes or until enabled.\n"
       << "- TimeSynchronization sets the device clock from local time (the zone and DST set on the module); "
