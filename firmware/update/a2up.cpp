@@ -11,6 +11,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include "core/hex.hpp"
+
 namespace fw::a2up {
 
 namespace {
@@ -35,27 +37,11 @@ std::string openssl_error(const std::string& what) {
     return what + (e ? std::string(": ") + text : std::string());
 }
 
-std::string hex(std::span<const std::uint8_t> b) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (auto x : b) out += digits[x >> 4], out += digits[x & 15];
-    return out;
-}
-
 Bytes unhex(const std::string& text, std::size_t size, const char* what) {
     if (text.size() != 2 * size) throw PackageError(std::string(what) + " must be " + std::to_string(2 * size) + " hex digits");
-    Bytes out(size);
-    for (std::size_t i = 0; i < size; ++i) {
-        unsigned v = 0;
-        for (int k = 0; k < 2; ++k) {
-            const char c = text[2 * i + static_cast<std::size_t>(k)];
-            const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (d < 0) throw PackageError(std::string(what) + " is not hex");
-            v = v * 16 + static_cast<unsigned>(d);
-        }
-        out[i] = static_cast<std::uint8_t>(v);
-    }
-    return out;
+    auto b = from_hex(text);
+    if (!b) throw PackageError(std::string(what) + " is not hex");
+    return std::move(*b);
 }
 
 void put_u32(Bytes& out, std::size_t v) {
@@ -96,7 +82,7 @@ std::string sha256_hex(std::span<const std::uint8_t> data) {
     std::uint8_t d[32];
     unsigned n = 0;
     EVP_Digest(data.data(), data.size(), d, &n, EVP_sha256(), nullptr);
-    return hex(std::span(d, n));
+    return to_hex(std::span(d, n));
 }
 
 // ---- Version, Manifest ----
@@ -259,8 +245,8 @@ Bytes build(const BuildInput& input, const std::string& private_pem) {
                 throw PackageError(openssl_error("AES-256-GCM encryption failed"));
             out.resize(static_cast<std::size_t>(n + fin));
             p.encrypted = true;
-            p.iv = hex(iv);
-            p.tag = hex(std::span(tag, tag_size));
+            p.iv = to_hex(iv);
+            p.tag = to_hex(std::span(tag, tag_size));
             p.plain_sha256 = sha256_hex(plain);
             stored.push_back(std::move(out));
         } else {
@@ -334,7 +320,7 @@ void StreamReader::end_payload() {
     std::uint8_t d[32];
     unsigned n = 0;
     EVP_DigestFinal_ex(hashing_->stored.get(), d, &n);
-    if (hex(std::span(d, n)) != p.sha256) throw PackageError("payload '" + p.name + "' does not match its SHA-256 (corrupted)");
+    if (to_hex(std::span(d, n)) != p.sha256) throw PackageError("payload '" + p.name + "' does not match its SHA-256 (corrupted)");
     if (p.encrypted && !stored_only_) {
         Bytes tag = unhex(p.tag, tag_size, "tag");
         std::uint8_t rest[32];
@@ -343,7 +329,7 @@ void StreamReader::end_payload() {
             EVP_DecryptFinal_ex(hashing_->cipher.get(), rest, &len) != 1)
             throw PackageError("payload '" + p.name + "' does not decrypt with this device's family key");
         EVP_DigestFinal_ex(hashing_->plain.get(), d, &n);
-        if (hex(std::span(d, n)) != p.plain_sha256) throw PackageError("payload '" + p.name + "' decrypts to other octets than signed");
+        if (to_hex(std::span(d, n)) != p.plain_sha256) throw PackageError("payload '" + p.name + "' decrypts to other octets than signed");
     }
     hashing_.reset();
     ++payload_;

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/hex.hpp"
 #include "update/a2up.hpp"
 
 namespace {
@@ -85,10 +86,7 @@ int main(int argc, char** argv) {
             std::cout << "wrote " << (std::filesystem::path(dir) / "signing.key").string() << " and signing.pub\n";
         } else if (*family) {
             const auto k = fw::a2up::generate_family_key();
-            static const char* digits = "0123456789abcdef";
-            std::string hex;
-            for (auto b : k) hex += digits[b >> 4], hex += digits[b & 15];
-            write_text(family_file, hex + "\n", true);
+            write_text(family_file, fw::to_hex(k) + "\n", true);
         } else if (*make) {
             fw::a2up::BuildInput in;
             in.manifest.model = model;

@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "core/hex.hpp"
 #include "settings/json_input.hpp"
 #include "update/a2up.hpp"
 
@@ -45,30 +46,14 @@ constexpr ClassificationRule rules[] = {
     {"update.", true, "all web settings with the exception of certain settings (the Firmware page is not excepted)"},
 };
 
-std::string hex(std::span<const std::uint8_t> b) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (auto c : b) {
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out;
-}
-
 std::vector<std::uint8_t> unhex(const json& v, std::size_t size, const char* what) {
-    if (!v.is_string() || (size && v.get<std::string>().size() != 2 * size) || v.get<std::string>().size() % 2)
-        throw ConfigError(std::string("the sealed secrets' ") + what + " must be " + (size ? std::to_string(size) + " octets in" : "") + " hex");
-    const auto& s = v.get_ref<const std::string&>();
-    std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i < s.size(); i += 2) {
-        auto digit = [&](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            throw ConfigError(std::string("the sealed secrets' ") + what + " must be lowercase hex");
-        };
-        out.push_back(static_cast<std::uint8_t>(digit(s[i]) * 16 + digit(s[i + 1])));
-    }
-    return out;
+    const auto bad = [&] {
+        return ConfigError(std::string("the sealed secrets' ") + what + " must be " + (size ? std::to_string(size) + " octets in" : "") + " hex");
+    };
+    if (!v.is_string() || (size && v.get<std::string>().size() != 2 * size)) throw bad();
+    auto b = from_hex(v.get<std::string>());
+    if (!b) throw bad();
+    return std::move(*b);
 }
 
 // The secrets' key: the family key is also the firmware payloads' key, so the configuration gets its own.
@@ -99,7 +84,7 @@ json seal(const json& secrets, const std::string& aad, const Key& family) {
         EVP_CIPHER_CTX_ctrl(c.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag.size()), tag.data()) != 1)
         throw ConfigError("the secrets could not be sealed (AES-256-GCM)");
     out.resize(static_cast<std::size_t>(n + m));
-    return {{"cipher", "AES-256-GCM"}, {"key", "HMAC-SHA256(family key, \"acurev2100 conf.ehm secrets v1\")"}, {"iv", hex(iv)}, {"tag", hex(tag)}, {"data", hex(out)}};
+    return {{"cipher", "AES-256-GCM"}, {"key", "HMAC-SHA256(family key, \"acurev2100 conf.ehm secrets v1\")"}, {"iv", to_hex(iv)}, {"tag", to_hex(tag)}, {"data", to_hex(out)}};
 }
 
 json open(const json& sealed, const std::string& aad, const Key& family) {
